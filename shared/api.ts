@@ -1,0 +1,241 @@
+/**
+ * The one contract between the engine (main process / headless service) and the UI.
+ * `FlareService` implements `AdminApi` once; Electron IPC and the headless HTTP API both expose every method
+ * listed in `ADMIN_METHODS` generically, so adding a method means one line here and one method in the service.
+ * This file has no runtime dependencies: the renderer and the sandboxed preload import it too.
+ */
+
+export type ProcessType = 'xmlOutput' | 'stixToMisp';
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+/** How every failure crosses a transport: a stable code, a sentence for people, and what to do about it. */
+export interface ApiErrorShape {
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+/** One line of the live log. */
+export interface LogEntry {
+  /** ISO time, UTC. */
+  time: string;
+  level: LogLevel;
+  message: string;
+  module?: string;
+  runId?: number;
+  feed?: string;
+}
+
+/** A health check: the old service's shape plus what a person needs to act on it. */
+export interface HealthResult {
+  resourceType: 'FLARE/TAXII' | 'Misp';
+  resource: string;
+  /** HTTP status of the probe; 0 when no answer came (as the old service reported). */
+  statusCode: number;
+  ok: boolean;
+  configured: boolean;
+  latencyMs?: number;
+  reason?: string;
+  hint?: string;
+  /** Check-specific facts: MISP version, organisation, missing permissions, TAXII collections… */
+  details?: Record<string, unknown>;
+}
+
+export interface RunCounts {
+  received: number;
+  new: number;
+  duplicate: number;
+  updated: number;
+  uploaded: number;
+  saved: number;
+  failed: number;
+  quarantined: number;
+}
+
+export type RunState = 'running' | 'success' | 'partial' | 'failed';
+
+/** One run: the old `/misptransclient` JSON fields plus counts and progress. */
+export interface RunRecord {
+  id: number;
+  processType: ProcessType;
+  feed: string;
+  collection: string;
+  trigger: 'manual' | 'scheduled';
+  state: RunState;
+  /** "Success" / "Failed", as the old service said. */
+  status: string;
+  detailedStatus: string;
+  beginTimestamp: string;
+  endTimeStamp: string;
+  startedAt: string;
+  finishedAt?: string;
+  counts: RunCounts;
+  progress?: { part: number; blocks: number; recordCount?: number };
+  error?: ApiErrorShape;
+}
+
+export interface JobInfo {
+  name: string;
+  processType: ProcessType;
+  feed: string;
+  collection: string;
+  frequencyMinutes: number;
+  paused: boolean;
+  running: boolean;
+  nextRun?: string;
+  lastRunId?: number;
+}
+
+export interface ConfigEntryView {
+  key: string;
+  /** The value as text; secrets are shown as "••••••" when set and "" when not. */
+  value: string;
+  isSet: boolean;
+  source: 'file' | 'env' | 'default';
+  file?: string;
+  line?: number;
+  secret: boolean;
+  describe: string;
+  /** Set when the key is read for compatibility only. */
+  ignored?: string;
+}
+
+export interface ConfigView {
+  dir: string;
+  files: string[];
+  entries: ConfigEntryView[];
+  warnings: string[];
+  taxiiConfigured: boolean;
+  mispConfigured: boolean;
+  summary: {
+    pollUrl?: string;
+    collection?: string;
+    mispUrl?: string;
+    processType: ProcessType;
+    frequencyMinutes: number;
+    mispMode: 'native' | 'stix';
+    clientAuth: 'none' | 'pem' | 'pkcs12';
+  };
+}
+
+export interface RefreshResult {
+  /** The old `/refreshConfig` map (sorted keys "Controller", "Step 1 of 5" …). */
+  steps: Record<string, string>;
+  /** Keys whose value changed (secrets by name only). */
+  changed: string[];
+  ok: boolean;
+  errors: string[];
+}
+
+export interface SaveConfigResult {
+  changed: string[];
+  view: ConfigView;
+}
+
+export interface ServiceStatus {
+  version: string;
+  mode: 'desktop' | 'headless';
+  startedAt: string;
+  configDir: string;
+  taxiiConfigured: boolean;
+  mispConfigured: boolean;
+  configError?: ApiErrorShape;
+  schedulerRunning: boolean;
+  activeRuns: number;
+}
+
+export interface QuarantineItem {
+  packageId: string;
+  feed: string;
+  reason: string;
+  firstFailedAt: string;
+  attempts: number;
+}
+
+export interface PreviewResult {
+  event: unknown;
+  warnings: string[];
+  dropped: string[];
+}
+
+export interface AdminApi {
+  status(): Promise<ServiceStatus>;
+  checkTaxiiStatus(): Promise<HealthResult>;
+  checkMispStatus(): Promise<HealthResult>;
+  poll(processType: ProcessType, collection?: string): Promise<RunRecord>;
+  getConfig(): Promise<ConfigView>;
+  refreshConfig(): Promise<RefreshResult>;
+  /** Keys to set (a string) or to remove (null). */
+  saveConfig(changes: Record<string, string | null>): Promise<SaveConfigResult>;
+  listJobs(): Promise<JobInfo[]>;
+  stopAllJobs(): Promise<string>;
+  restartScheduler(): Promise<string>;
+  pauseSchedule(): Promise<JobInfo[]>;
+  resumeSchedule(): Promise<JobInfo[]>;
+  listRuns(limit?: number): Promise<RunRecord[]>;
+  getRun(id: number): Promise<RunRecord>;
+  listQuarantine(): Promise<QuarantineItem[]>;
+  retryQuarantined(packageIds?: string[]): Promise<RunRecord>;
+  previewPackage(xml: string): Promise<PreviewResult>;
+  recentLog(limit?: number): Promise<LogEntry[]>;
+}
+
+export type AdminMethod = keyof AdminApi;
+
+/** Every method of AdminApi, as a runtime list for the generic transports. */
+export const ADMIN_METHODS = [
+  'status',
+  'checkTaxiiStatus',
+  'checkMispStatus',
+  'poll',
+  'getConfig',
+  'refreshConfig',
+  'saveConfig',
+  'listJobs',
+  'stopAllJobs',
+  'restartScheduler',
+  'pauseSchedule',
+  'resumeSchedule',
+  'listRuns',
+  'getRun',
+  'listQuarantine',
+  'retryQuarantined',
+  'previewPackage',
+  'recentLog',
+] as const satisfies readonly AdminMethod[];
+
+// A compile error here means ADMIN_METHODS and AdminApi disagree.
+type Missing = Exclude<AdminMethod, (typeof ADMIN_METHODS)[number]>;
+const _everyMethodListed: [Missing] extends [never] ? true : Missing = true;
+void _everyMethodListed;
+
+/** Events the engine pushes to every UI. */
+export interface AdminEvents {
+  log: LogEntry;
+  run: RunRecord;
+  jobs: JobInfo[];
+  status: ServiceStatus;
+}
+export type AdminEventName = keyof AdminEvents;
+export const ADMIN_EVENTS = ['log', 'run', 'jobs', 'status'] as const satisfies readonly AdminEventName[];
+
+/** What the renderer talks to, whichever transport carries it. */
+export interface FlareClient extends AdminApi {
+  on<E extends AdminEventName>(event: E, listener: (payload: AdminEvents[E]) => void): () => void;
+}
+
+/** IPC channel names (Electron). */
+export const IPC_PREFIX = 'flare:';
+export const IPC_EVENT_PREFIX = 'flare-event:';
+
+/** A rejected call carries this; both transports turn errors into it. */
+export class ApiError extends Error implements ApiErrorShape {
+  readonly code: string;
+  readonly hint?: string;
+  constructor(shape: ApiErrorShape) {
+    super(shape.message);
+    this.name = 'ApiError';
+    this.code = shape.code;
+    if (shape.hint !== undefined) this.hint = shape.hint;
+  }
+}
