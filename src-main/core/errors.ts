@@ -35,3 +35,9 @@ export function errorMessage(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);
 }
+
+/** How an error crosses IPC or HTTP: code, sentence, hint — never a stack. */
+export function toApiError(e: unknown): { code: string; message: string; hint?: string } {
+  if (e instanceof FlareError) return { code: e.code, message: e.message, ...(e.hint !== undefined && { hint: e.hint }) };
+  return { code: 'internal', message: errorMessage(e), hint: 'This is unexpected; the log has the details.' };
+}

@@ -1,0 +1,258 @@
+/**
+ * FlareService: the one object that implements AdminApi over the engine's modules. Electron IPC and the
+ * headless HTTP API are thin, generic adapters over it. Methods whose module does not exist yet throw
+ * NotAvailableError, which every UI shows as a sentence.
+ */
+import type {
+  AdminApi,
+  AdminEventName,
+  AdminEvents,
+  ConfigView,
+  HealthResult,
+  JobInfo,
+  LogEntry,
+  PreviewResult,
+  ProcessType,
+  QuarantineItem,
+  RefreshResult,
+  RunRecord,
+  SaveConfigResult,
+  ServiceStatus,
+} from '../../shared/api';
+import { ConfigError, ConfigStore, configView, formatIssue, secretValues, type LoadedConfig } from './config/index';
+import { FlareError, NotAvailableError, errorMessage } from './errors';
+import { LogHub, fileSink, levelFromConfig, type LogSink } from './log/index';
+import type { Logger } from './log/types';
+
+export interface ServiceOptions {
+  configDir: string;
+  /** Why this config folder was chosen (logged at start-up). */
+  configDirReason?: string;
+  mode: 'desktop' | 'headless';
+  version: string;
+  env?: NodeJS.ProcessEnv;
+  /** The log hub to write to; the service adds the rotating file from the configuration. */
+  hub?: LogHub;
+}
+
+type Listener<E extends AdminEventName> = (payload: AdminEvents[E]) => void;
+
+export class FlareService implements AdminApi {
+  readonly hub: LogHub;
+  private readonly log: Logger;
+  private store: ConfigStore | undefined;
+  private configError: FlareError | undefined;
+  private readonly startedAt = new Date().toISOString();
+  private readonly listeners = new Map<AdminEventName, Set<Listener<AdminEventName>>>();
+  private fileLog: { file: string; remove: () => Promise<void> } | undefined;
+  private readonly unsubscribeLog: () => void;
+
+  constructor(private readonly options: ServiceOptions) {
+    this.hub = options.hub ?? new LogHub();
+    this.log = this.hub.logger('service');
+    this.unsubscribeLog = this.hub.subscribe((e) => this.emit('log', e));
+  }
+
+  /** Loads the configuration and starts what it configures. A bad configuration is reported, not fatal. */
+  start(): void {
+    this.log.info(`FLARE MISP ${this.options.version} (${this.options.mode}) starting; config folder ${this.options.configDir}${this.options.configDirReason ? ` (from ${this.options.configDirReason})` : ''}`);
+    try {
+      this.store = new ConfigStore(this.options.configDir, this.options.env ?? process.env);
+      this.configError = undefined;
+      this.applyConfig(this.store.current);
+    } catch (e) {
+      this.configError = e instanceof FlareError ? e : new FlareError('config_invalid', errorMessage(e));
+      this.log.error(this.configError.message);
+    }
+    this.emit('status', this.statusNow());
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribeLog();
+    await this.fileLog?.remove();
+    this.fileLog = undefined;
+  }
+
+  on<E extends AdminEventName>(event: E, listener: Listener<E>): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener as Listener<AdminEventName>);
+    return () => set!.delete(listener as Listener<AdminEventName>);
+  }
+
+  private emit<E extends AdminEventName>(event: E, payload: AdminEvents[E]): void {
+    for (const l of this.listeners.get(event) ?? []) {
+      try {
+        l(payload);
+      } catch (e) {
+        if (event !== 'log') this.log.warn(`A ${event} listener failed: ${errorMessage(e)}`);
+      }
+    }
+  }
+
+  /** The loaded configuration, or the reason there is none. */
+  get loaded(): LoadedConfig {
+    if (!this.store) throw this.configError ?? new FlareError('config_invalid', 'The configuration is not loaded.');
+    return this.store.current;
+  }
+
+  private applyConfig(loaded: LoadedConfig): void {
+    const { config } = loaded;
+    this.hub.redactor.setSecrets(secretValues(loaded));
+    this.hub.setLevel(levelFromConfig(config.log.level));
+    void this.useLogFile(config.log.file, config.log.maxSizeBytes, config.log.maxFiles);
+    for (const w of loaded.warnings) this.log.warn(`config: ${w.file ? `${w.file}${w.line ? `:${w.line}` : ''}: ` : ''}${w.key ? `${w.key}: ` : ''}${w.message}`);
+    if (!config.taxii.configured) this.log.info('TAXII feed not configured: set stixtransclient.poll.baseurl and stixtransclient.source.collection');
+    if (!config.misp.configured) this.log.info('MISP not configured: set flare.misp.url and misp.authorization.key');
+  }
+
+  private async useLogFile(file: string | undefined, maxSizeBytes: number, keep: number): Promise<void> {
+    if (this.fileLog?.file === file) return;
+    await this.fileLog?.remove();
+    this.fileLog = undefined;
+    if (!file) return;
+    try {
+      const sink: LogSink = fileSink({ file, maxSizeBytes, keep });
+      this.fileLog = { file, remove: this.hub.addSink(sink) };
+    } catch (e) {
+      this.log.error(`Cannot write the log file ${file}: ${errorMessage(e)}`);
+    }
+  }
+
+  private statusNow(): ServiceStatus {
+    const status: ServiceStatus = {
+      version: this.options.version,
+      mode: this.options.mode,
+      startedAt: this.startedAt,
+      configDir: this.options.configDir,
+      taxiiConfigured: this.store?.current.config.taxii.configured ?? false,
+      mispConfigured: this.store?.current.config.misp.configured ?? false,
+      schedulerRunning: false,
+      activeRuns: 0,
+    };
+    if (this.configError) {
+      status.configError = { code: this.configError.code, message: this.configError.message, ...(this.configError.hint && { hint: this.configError.hint }) };
+    }
+    return status;
+  }
+
+  // ── AdminApi ──────────────────────────────────────────────────────────────────────────────────────────
+
+  async status(): Promise<ServiceStatus> {
+    return this.statusNow();
+  }
+
+  async getConfig(): Promise<ConfigView> {
+    return configView(this.loaded);
+  }
+
+  async refreshConfig(): Promise<RefreshResult> {
+    const steps: Record<string, string> = {
+      Controller: '/refreshConfig:',
+      'Step 1 of 5': 'Attempt to STOP Quartz Jobs...',
+      'Step 2 of 5': 'Attempt to STOP Quartz Scheduler...',
+      'Step 3 of 5': 'Attempt to reload Configuration Properties...',
+      'Step 4 of 5': 'Reset Begin/End TimeStamps. Will be initialized via Configuration Properties...',
+      'Step 5 of 5': 'Attempt to ReSTART the Quartz Scheduler...',
+    };
+    this.log.info('Reloading the configuration');
+    try {
+      let changed: string[];
+      if (this.store) {
+        changed = this.store.reload().changed;
+      } else {
+        this.store = new ConfigStore(this.options.configDir, this.options.env ?? process.env);
+        changed = ['(configuration loaded)'];
+      }
+      this.configError = undefined;
+      this.applyConfig(this.store.current);
+      steps['Step 3 of 5'] += changed.length ? ` done: ${changed.join(', ')} changed.` : ' done: nothing changed.';
+      this.log.info(`Configuration reloaded: ${changed.length ? `${changed.join(', ')} changed` : 'nothing changed'}`);
+      this.emit('status', this.statusNow());
+      return { steps, changed, ok: true, errors: [] };
+    } catch (e) {
+      const message = errorMessage(e);
+      steps['Step 3 of 5'] += ` failed: ${message}`;
+      this.log.error(`Configuration reload failed; the previous configuration stays in force. ${message}`);
+      const errors = e instanceof ConfigError ? e.issues.filter((i) => i.severity === 'error').map(formatIssue) : [message];
+      return { steps, changed: [], ok: false, errors };
+    }
+  }
+
+  async saveConfig(changes: Record<string, string | null>): Promise<SaveConfigResult> {
+    if (!this.store) throw this.configError ?? new FlareError('config_invalid', 'The configuration is not loaded.');
+    const { changed } = this.store.save(changes);
+    this.applyConfig(this.store.current);
+    this.log.info(`Configuration saved: ${changed.length ? changed.join(', ') : 'nothing changed'}`);
+    this.emit('status', this.statusNow());
+    return { changed, view: configView(this.store.current) };
+  }
+
+  async recentLog(limit = 200): Promise<LogEntry[]> {
+    return this.hub.recent(limit);
+  }
+
+  async checkTaxiiStatus(): Promise<HealthResult> {
+    const { taxii } = this.loaded.config;
+    if (!taxii.configured) {
+      return notConfigured('FLARE/TAXII', taxii.pollUrl ?? '', 'The TAXII feed is not configured.', 'Set stixtransclient.poll.baseurl (the poll service URL) and stixtransclient.source.collection.');
+    }
+    throw new NotAvailableError('The TAXII health check');
+  }
+
+  async checkMispStatus(): Promise<HealthResult> {
+    const { misp } = this.loaded.config;
+    if (!misp.configured) {
+      return notConfigured('Misp', misp.url ?? '', 'The MISP server is not configured.', 'Set flare.misp.url (the MISP root URL) and misp.authorization.key (or FLARE_MISP_KEY).');
+    }
+    throw new NotAvailableError('The MISP health check');
+  }
+
+  async poll(_processType: ProcessType, _collection?: string): Promise<RunRecord> {
+    throw new NotAvailableError('Polling');
+  }
+
+  async listJobs(): Promise<JobInfo[]> {
+    throw new NotAvailableError('The scheduler');
+  }
+
+  async stopAllJobs(): Promise<string> {
+    throw new NotAvailableError('The scheduler');
+  }
+
+  async restartScheduler(): Promise<string> {
+    throw new NotAvailableError('The scheduler');
+  }
+
+  async pauseSchedule(): Promise<JobInfo[]> {
+    throw new NotAvailableError('The scheduler');
+  }
+
+  async resumeSchedule(): Promise<JobInfo[]> {
+    throw new NotAvailableError('The scheduler');
+  }
+
+  async listRuns(_limit?: number): Promise<RunRecord[]> {
+    throw new NotAvailableError('Run history');
+  }
+
+  async getRun(_id: number): Promise<RunRecord> {
+    throw new NotAvailableError('Run history');
+  }
+
+  async listQuarantine(): Promise<QuarantineItem[]> {
+    throw new NotAvailableError('The quarantine');
+  }
+
+  async retryQuarantined(_packageIds?: string[]): Promise<RunRecord> {
+    throw new NotAvailableError('The quarantine');
+  }
+
+  async previewPackage(_xml: string): Promise<PreviewResult> {
+    throw new NotAvailableError('Package preview');
+  }
+}
+
+function notConfigured(resourceType: HealthResult['resourceType'], resource: string, reason: string, hint: string): HealthResult {
+  return { resourceType, resource, statusCode: 0, ok: false, configured: false, reason, hint };
+}

@@ -1,0 +1,12 @@
+import type { Command } from 'commander';
+import { registerServe } from './serve';
+import { registerConfig } from './config';
+
+/**
+ * Every CLI command registers itself here: one line per command module. A module exports
+ * `register<Name>(program: Command): void` and adds its sub-commands with commander.
+ */
+export function registerCommands(program: Command): void {
+  registerServe(program);
+  registerConfig(program);
+}

@@ -1,0 +1,51 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { FlareService } from '../../core/service';
+import { LogHub, consoleSink } from '../../core/log/index';
+import { startServer } from '../server';
+import { PACKAGE_ROOT, packageVersion } from '../cli';
+import { headlessConfigDir, withConfigDir } from './common';
+
+/** `flare-misp serve`: the engine as a service, with the REST API, the old endpoints and the web UI. */
+export function registerServe(program: Command): void {
+  withConfigDir(program.command('serve'))
+    .description('run headless: REST API (old endpoints too), live events and the web UI')
+    .option('--port <port>', 'port to listen on (default: server.port, 8080); 0 picks a free one')
+    .option('--host <address>', 'address to listen on (default: flare.server.address, 127.0.0.1)')
+    .action(async (opts: { configDir?: string; port?: string; host?: string }) => {
+      const choice = headlessConfigDir(opts);
+      const hub = new LogHub();
+      hub.addSink(consoleSink(process.stdout));
+      const service = new FlareService({ configDir: choice.dir, configDirReason: choice.reason, mode: 'headless', version: packageVersion(), hub });
+      service.start();
+      let server = { host: '127.0.0.1', port: 8080, token: undefined as string | undefined };
+      try {
+        const c = service.loaded.config.server;
+        server = { host: c.address, port: c.port, token: c.token };
+      } catch {
+        /* an invalid configuration: serve on the defaults so the UI can show what is wrong */
+      }
+      const port = opts.port !== undefined ? Number(opts.port) : server.port;
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${opts.port} is not a port number`);
+      const running = await startServer({
+        api: service,
+        events: service,
+        host: opts.host ?? server.host,
+        port,
+        ...(server.token && { token: server.token }),
+        staticDir: path.join(PACKAGE_ROOT, 'dist-renderer'),
+        log: hub.logger('http'),
+      });
+      (globalThis as { __flareKeepAlive?: boolean }).__flareKeepAlive = true;
+      hub.logger('http').info(`FLARE MISP is serving on ${running.url} (web UI at ${running.url}/, API under ${running.url}/api/)`);
+      const stop = async (signal: string) => {
+        hub.logger('http').info(`${signal} received; stopping`);
+        await running.close();
+        await service.close();
+        await hub.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+    });
+}
