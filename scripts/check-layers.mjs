@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+/**
+ * The layering rules of DESIGN.md §3, checked mechanically on every test run:
+ *   - src-main/core never imports `electron`, nor the Electron shell, the headless server or the renderer;
+ *   - src-renderer imports only its own files, shared/ and browser packages: no Node built-ins, no electron,
+ *     nothing from src-main;
+ *   - shared/ imports nothing but shared/ (both sides load it, the sandboxed preload too).
+ * Import specifiers are read by TypeScript's own pre-processor (imports, re-exports, require, dynamic import).
+ * Usage: node scripts/check-layers.mjs [root]   — exit 1 with one line per violation.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import ts from 'typescript';
+
+const root = path.resolve(process.argv[2] ?? path.join(path.dirname(new URL(import.meta.url).pathname), '..'));
+const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+const isBuiltin = (spec) => spec.startsWith('node:') || builtins.has(spec) || builtins.has(spec.split('/')[0]);
+
+function* sourceFiles(dir) {
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    const p = path.join(dir, name);
+    if (statSync(p).isDirectory()) yield* sourceFiles(p);
+    else if (/\.(m|c)?[jt]sx?$/.test(name) && !name.endsWith('.d.ts')) yield p;
+  }
+}
+
+function importsOf(file) {
+  const info = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
+  return info.importedFiles.map((f) => f.fileName);
+}
+
+const rules = [
+  {
+    dir: 'src-main/core',
+    check(spec, target) {
+      if (spec === 'electron' || spec.startsWith('electron/')) return 'the engine must not import electron (it runs headless and under plain Node)';
+      if (target && /^src-main\/(electron|headless)\//.test(target)) return `the engine must not depend on ${target.split('/').slice(0, 2).join('/')}`;
+      if (target && target.startsWith('src-renderer/')) return 'the engine must not import the renderer';
+      return undefined;
+    },
+  },
+  {
+    dir: 'src-renderer',
+    check(spec, target) {
+      if (spec === 'electron' || spec.startsWith('electron/')) return 'the renderer must not import electron (it talks to the main process through the preload only)';
+      if (isBuiltin(spec)) return `the renderer must not import the Node built-in "${spec}"`;
+      if (target && !target.startsWith('src-renderer/') && !target.startsWith('shared/')) return `the renderer may import only its own files and shared/, not ${target}`;
+      return undefined;
+    },
+  },
+  {
+    dir: 'shared',
+    check(spec, target) {
+      if (!spec.startsWith('.')) return `shared/ must have no runtime dependencies, not "${spec}"`;
+      if (target && !target.startsWith('shared/')) return `shared/ may import only shared/, not ${target}`;
+      return undefined;
+    },
+  },
+];
+
+const problems = [];
+for (const rule of rules) {
+  for (const file of sourceFiles(path.join(root, rule.dir))) {
+    if (/\.test\.[jt]sx?$/.test(file) && rule.dir !== 'src-main/core') continue; // tests may use Node helpers
+    for (const spec of importsOf(file)) {
+      const target = spec.startsWith('.') ? path.relative(root, path.resolve(path.dirname(file), spec)).split(path.sep).join('/') : undefined;
+      const why = rule.check(spec, target);
+      if (why) problems.push(`${path.relative(root, file)}: imports "${spec}": ${why}`);
+    }
+  }
+}
+if (problems.length) {
+  console.error(`Layering check failed (${problems.length}):\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  process.exit(1);
+}
+console.log('Layering check passed: core has no electron, the renderer has no Node, shared/ stands alone.');

@@ -1,0 +1,141 @@
+/**
+ * The renderer's state (zustand): what the engine told us last, what is in flight, and the live log.
+ * Actions call the client; every failure becomes a visible notice with the engine's sentence and hint.
+ */
+import { createStore } from 'zustand/vanilla';
+import type { ApiErrorShape, ConfigView, FlareClient, HealthResult, LogEntry, ProcessType, RunRecord, ServiceStatus } from '../../shared/api';
+
+export const MAX_LOG = 2000;
+
+export interface Notice {
+  id: number;
+  kind: 'error' | 'success' | 'info';
+  title: string;
+  message: string;
+  hint?: string;
+}
+
+export type View = 'dashboard' | 'config' | 'log';
+
+export interface FlareState {
+  view: View;
+  status?: ServiceStatus;
+  config?: ConfigView;
+  configError?: ApiErrorShape;
+  health: { taxii?: HealthResult; misp?: HealthResult };
+  busy: Record<string, boolean>;
+  log: LogEntry[];
+  runs: RunRecord[];
+  notices: Notice[];
+  setView(view: View): void;
+  init(): Promise<void>;
+  checkTaxii(): Promise<void>;
+  checkMisp(): Promise<void>;
+  poll(processType: ProcessType): Promise<void>;
+  reloadConfig(): Promise<void>;
+  stopAllJobs(): Promise<void>;
+  restartScheduler(): Promise<void>;
+  saveConfig(changes: Record<string, string | null>): Promise<boolean>;
+  dismiss(id: number): void;
+}
+
+function asError(e: unknown): ApiErrorShape {
+  if (e && typeof e === 'object' && 'message' in e) {
+    const o = e as { code?: string; message: string; hint?: string };
+    return { code: o.code ?? 'error', message: o.message, ...(o.hint && { hint: o.hint }) };
+  }
+  return { code: 'error', message: String(e) };
+}
+
+let noticeId = 0;
+
+export function createFlareStore(client: FlareClient) {
+  const store = createStore<FlareState>()((set) => {
+    const notify = (kind: Notice['kind'], title: string, message: string, hint?: string) =>
+      set((s) => ({ notices: [...s.notices.slice(-4), { id: ++noticeId, kind, title, message, ...(hint && { hint }) }] }));
+
+    /** Runs an action with a busy flag; a failure becomes a notice. */
+    const act = async <T>(key: string, title: string, fn: () => Promise<T>): Promise<T | undefined> => {
+      set((s) => ({ busy: { ...s.busy, [key]: true } }));
+      try {
+        return await fn();
+      } catch (e) {
+        const err = asError(e);
+        notify('error', title, err.message, err.hint);
+        return undefined;
+      } finally {
+        set((s) => ({ busy: { ...s.busy, [key]: false } }));
+      }
+    };
+
+    const loadConfig = async () => {
+      try {
+        set({ config: await client.getConfig(), configError: undefined });
+      } catch (e) {
+        set({ configError: asError(e) });
+      }
+    };
+
+    return {
+      view: 'dashboard',
+      health: {},
+      busy: {},
+      log: [],
+      runs: [],
+      notices: [],
+      setView: (view) => set({ view }),
+      init: async () => {
+        client.on('log', (entry) => set((s) => ({ log: s.log.length >= MAX_LOG ? [...s.log.slice(-MAX_LOG + 1), entry] : [...s.log, entry] })));
+        client.on('status', (status) => set({ status }));
+        client.on('run', (run) => set((s) => ({ runs: [run, ...s.runs.filter((r) => r.id !== run.id)].slice(0, 200) })));
+        await act('init', 'Connecting to FLARE MISP', async () => {
+          const [status, log] = await Promise.all([client.status(), client.recentLog(500)]);
+          set((s) => ({ status, log: [...log, ...s.log.filter((e) => !log.some((l) => l.time === e.time && l.message === e.message))] }));
+        });
+        await loadConfig();
+      },
+      checkTaxii: async () => {
+        const taxii = await act('checkTaxii', 'TAXII health check', () => client.checkTaxiiStatus());
+        if (taxii) set((s) => ({ health: { ...s.health, taxii } }));
+      },
+      checkMisp: async () => {
+        const misp = await act('checkMisp', 'MISP health check', () => client.checkMispStatus());
+        if (misp) set((s) => ({ health: { ...s.health, misp } }));
+      },
+      poll: async (processType) => {
+        const run = await act(`poll:${processType}`, processType === 'xmlOutput' ? 'Poll to XML' : 'Poll to MISP', () => client.poll(processType));
+        if (run) {
+          set((s) => ({ runs: [run, ...s.runs.filter((r) => r.id !== run.id)] }));
+          notify(run.state === 'success' ? 'success' : 'error', `Run ${run.id}`, run.detailedStatus);
+        }
+      },
+      reloadConfig: async () => {
+        const r = await act('reload', 'Reload config', () => client.refreshConfig());
+        if (!r) return;
+        if (r.ok) notify('success', 'Configuration reloaded', r.changed.length ? `Changed: ${r.changed.join(', ')}` : 'Nothing changed.');
+        else notify('error', 'Configuration not reloaded', r.errors.join('\n'), 'The previous configuration stays in force.');
+        await loadConfig();
+      },
+      stopAllJobs: async () => {
+        const text = await act('stopAll', 'Stop all jobs', () => client.stopAllJobs());
+        if (text) notify('success', 'Jobs stopped', text);
+      },
+      restartScheduler: async () => {
+        const text = await act('restart', 'Restart scheduler', () => client.restartScheduler());
+        if (text) notify('success', 'Scheduler restarted', text);
+      },
+      saveConfig: async (changes) => {
+        const r = await act('saveConfig', 'Save configuration', () => client.saveConfig(changes));
+        if (!r) return false;
+        set({ config: r.view });
+        notify('success', 'Configuration saved', r.changed.length ? `Changed: ${r.changed.join(', ')}` : 'Nothing changed.');
+        return true;
+      },
+      dismiss: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+    };
+  });
+  return store;
+}
+
+export type FlareStore = ReturnType<typeof createFlareStore>;
+

@@ -1,0 +1,48 @@
+import { describe, it, expect } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT } from '../paths';
+
+const script = path.join(REPO_ROOT, 'scripts', 'check-layers.mjs');
+const run = (root?: string) => spawnSync(process.execPath, [script, ...(root ? [root] : [])], { encoding: 'utf8' });
+
+function tree(files: Record<string, string>): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'flare-layers-'));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), text);
+  }
+  return root;
+}
+
+describe('layering check', () => {
+  it('passes on this repository', () => {
+    const r = run();
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('fails on deliberately bad imports, naming each', () => {
+    const root = tree({
+      'src-main/core/taxii/bad.ts': "import { app } from 'electron';\nexport const x = app;\n",
+      'src-main/core/misp/bad2.ts': "export { x } from '../../electron/main';\n",
+      'src-main/core/ok.ts': "import fs from 'node:fs';\nexport const y = fs;\n",
+      'src-renderer/views/Bad.tsx': "import { readFileSync } from 'node:fs';\nimport path from 'path';\nimport { FlareService } from '../../src-main/core/service';\nexport const z = [readFileSync, path, FlareService];\n",
+      'src-renderer/views/Ok.tsx': "import { create } from 'zustand';\nimport type { AdminApi } from '../../shared/api';\nexport const ok = create;\n",
+      'shared/bad.ts': "import { z } from 'zod';\nexport const s = z;\n",
+    });
+    const r = run(root);
+    expect(r.status).toBe(1);
+    const lines = r.stderr.trim().split('\n').slice(1).map((l) => l.trim()).sort();
+    expect(lines).toEqual([
+      'shared/bad.ts: imports "zod": shared/ must have no runtime dependencies, not "zod"',
+      'src-main/core/misp/bad2.ts: imports "../../electron/main": the engine must not depend on src-main/electron',
+      'src-main/core/taxii/bad.ts: imports "electron": the engine must not import electron (it runs headless and under plain Node)',
+      'src-renderer/views/Bad.tsx: imports "../../src-main/core/service": the renderer may import only its own files and shared/, not src-main/core/service',
+      'src-renderer/views/Bad.tsx: imports "node:fs": the renderer must not import the Node built-in "node:fs"',
+      'src-renderer/views/Bad.tsx: imports "path": the renderer must not import the Node built-in "path"',
+    ]);
+  });
+});
