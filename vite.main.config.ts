@@ -3,25 +3,26 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import pkg from './package.json' with { type: 'json' };
 
-// The Electron main process and preload, bundled to CommonJS (a sandboxed preload cannot be ESM).
+// The Electron main process (`--mode main`) and the preload (`--mode preload`), each bundled to one CommonJS
+// file: a sandboxed preload may require only 'electron', so it must not share chunks with main.
 // electron, Node built-ins and our runtime dependencies stay external: electron-builder ships node_modules.
 const external = ['electron', ...builtinModules, ...builtinModules.map((m) => `node:${m}`), ...Object.keys(pkg.dependencies)];
 
-export default defineConfig({
-  build: {
-    ssr: true,
-    outDir: path.resolve(import.meta.dirname, 'dist-main'),
-    emptyOutDir: true,
-    target: 'node20',
-    sourcemap: false,
-    minify: false,
-    rollupOptions: {
-      input: {
-        main: path.resolve(import.meta.dirname, 'src-main/electron/main.ts'),
-        preload: path.resolve(import.meta.dirname, 'src-main/electron/preload.ts'),
+export default defineConfig(({ mode }) => {
+  const entry = mode === 'preload' ? 'src-main/electron/preload.ts' : 'src-main/electron/main.ts';
+  return {
+    build: {
+      ssr: true,
+      outDir: path.resolve(import.meta.dirname, 'dist-main'),
+      emptyOutDir: mode !== 'preload',
+      target: 'node20',
+      sourcemap: false,
+      minify: false,
+      rollupOptions: {
+        input: { [mode === 'preload' ? 'preload' : 'main']: path.resolve(import.meta.dirname, entry) },
+        external: (id) => external.some((e) => id === e || id.startsWith(`${e}/`)),
+        output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
       },
-      external: (id) => external.some((e) => id === e || id.startsWith(`${e}/`)),
-      output: { format: 'cjs', entryFileNames: '[name].cjs' },
     },
-  },
+  };
 });

@@ -1,0 +1,34 @@
+import { defineConfig } from '@playwright/test';
+
+// e2e: the UI in Debian's Chromium (/usr/bin/chromium; never a downloaded browser) against the real headless
+// server, and the Electron launch where an Electron binary exists.
+const PORT = Number(process.env.FLARE_E2E_PORT ?? 18765);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export default defineConfig({
+  testDir: 'e2e',
+  outputDir: 'test-results/e2e',
+  timeout: 60_000,
+  retries: 0,
+  workers: 1,
+  reporter: [['list'], ['json', { outputFile: '.tmp/playwright.json' }]],
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    browserName: 'chromium',
+    headless: true,
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: CHROMIUM,
+      // Without the background-networking switches Chromium keeps dialling out on this closed network.
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    },
+  },
+  webServer: {
+    command: `node e2e/support/start-server.mjs ${PORT}`,
+    url: `http://127.0.0.1:${PORT}/`,
+    timeout: 60_000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    stderr: 'pipe',
+  },
+});
