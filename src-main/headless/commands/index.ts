@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerServe } from './serve';
 import { registerConfig } from './config';
+import { registerCheckMisp } from './check-misp';
 
 /**
  * Every CLI command registers itself here: one line per command module. A module exports
@@ -9,4 +10,5 @@ import { registerConfig } from './config';
 export function registerCommands(program: Command): void {
   registerServe(program);
   registerConfig(program);
+  registerCheckMisp(program);
 }

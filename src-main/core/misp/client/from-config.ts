@@ -1,0 +1,48 @@
+/**
+ * From the loaded configuration (`Config.misp`) to the client's options: reads the CA and client certificate files,
+ * maps the keys, and says clearly what is missing.
+ */
+import { readFileSync } from 'node:fs';
+import type { MispConfig } from '../../config/config';
+import type { Logger } from '../../log/types';
+import type { EventDistribution } from '../model';
+import { MispConfigError } from './errors';
+import type { MispClientOptions } from './options';
+
+function readPem(file: string, key: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new MispConfigError(`Cannot read ${file} (${key}): ${(e as Error).message}`, `Check the path in ${key}; relative paths are read from the config folder.`);
+  }
+}
+
+export function mispClientOptionsFromConfig(misp: MispConfig, extras: { logger?: Logger } = {}): MispClientOptions {
+  if (!misp.configured || !misp.url || !misp.key) {
+    throw new MispConfigError('MISP is not configured.', 'Set flare.misp.url (the MISP root) and misp.authorization.key (or FLARE_MISP_KEY).');
+  }
+  const options: MispClientOptions = {
+    url: misp.url,
+    key: misp.key,
+    timeoutMs: misp.timeoutMs,
+    maxConnections: Math.max(1, misp.concurrency),
+    mode: misp.mode,
+    publish: misp.publish,
+    distribution: misp.distribution as EventDistribution,
+  };
+  if (misp.sharingGroup) {
+    if (!/^[0-9]+$/.test(misp.sharingGroup)) {
+      throw new MispConfigError(
+        `flare.misp.sharing-group is "${misp.sharingGroup}"; this version needs the sharing group's numeric id.`,
+        'Look the id up in MISP (Global Actions → List Sharing Groups) and put it in flare.misp.sharing-group.',
+      );
+    }
+    options.sharingGroupId = Number(misp.sharingGroup);
+  }
+  if (misp.caFile) options.ca = readPem(misp.caFile, 'flare.misp.ca');
+  if (misp.clientCertFile) options.clientCert = readPem(misp.clientCertFile, 'flare.misp.client.cert');
+  if (misp.clientKeyFile) options.clientKey = readPem(misp.clientKeyFile, 'flare.misp.client.key');
+  if (misp.proxy) options.proxy = misp.proxy;
+  if (extras.logger) options.logger = extras.logger;
+  return options;
+}

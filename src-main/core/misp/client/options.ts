@@ -1,0 +1,137 @@
+/**
+ * What the MISP client needs to know, given explicitly (the config loader maps its keys onto this), checked once.
+ */
+import type { Logger } from '../../log/types';
+import { silentLogger } from '../../log/types';
+import type { EventDistribution } from '../model';
+import { MispConfigError } from './errors';
+import type { RetryPolicy } from './retry';
+import { DEFAULT_RETRY } from './retry';
+
+/** `native`: FLARE MISP converts and upserts events. `stix`: the old service's way, MISP's own upload_stix. */
+export type ImportMode = 'native' | 'stix';
+
+type Pem = string | Buffer;
+
+export interface MispClientOptions {
+  /** The MISP root, e.g. `https://misp.example.org/` (a trailing `events/` from the old key is removed). */
+  url: string;
+  /** The 40-character API key. Sent as the Authorization header; never logged. */
+  key: string;
+  /** CA certificate(s) to trust for the MISP server (PEM). When given, they replace the system's roots. */
+  ca?: Pem | Pem[];
+  /** Client certificate and key (PEM) when MISP (or its proxy) wants mutual TLS. */
+  clientCert?: Pem;
+  clientKey?: Pem;
+  clientKeyPassphrase?: string;
+  /** Client certificate as PKCS#12, instead of clientCert/clientKey. */
+  pfx?: Buffer;
+  pfxPassphrase?: string;
+  /** Deadline for one request, from sending to the last byte of the answer. */
+  timeoutMs: number;
+  /** Deadline for opening a connection (TCP + TLS); defaults to timeoutMs. */
+  connectTimeoutMs?: number;
+  /** HTTP(S) proxy URL; HTTPS to MISP is tunnelled through it with CONNECT. */
+  proxy?: string;
+  /** Upper bound of open connections to MISP (the pool size). */
+  maxConnections: number;
+  mode: ImportMode;
+  /** Publish events after they are created or changed (and any found unpublished). */
+  publish: boolean;
+  /** Stix mode: the distribution every uploaded event ends with (MISP ignores it on upload_stix). */
+  distribution: EventDistribution;
+  /** Needed when distribution is 4 (sharing group). */
+  sharingGroupId?: number;
+  /**
+   * Event tags in MISP that the event no longer carries: `exact` removes them (except local tags, which MISP users
+   * add by hand), `add-only` leaves them.
+   */
+  tagPolicy?: 'exact' | 'add-only';
+  /** Accept attribute types newer than MISP 2.5.1 (only when the destination runs a newer MISP). */
+  allowNewerTypes?: boolean;
+  retry?: Partial<RetryPolicy>;
+  logger?: Logger;
+  /** Clock in milliseconds (tests). */
+  now?: () => number;
+  /** Source of randomness for retry jitter (tests). */
+  random?: () => number;
+}
+
+export interface ResolvedMispOptions extends Required<Pick<MispClientOptions, 'key' | 'timeoutMs' | 'maxConnections' | 'mode' | 'publish' | 'distribution' | 'tagPolicy' | 'allowNewerTypes'>> {
+  /** The MISP root, always ending with `/`. */
+  baseUrl: URL;
+  connectTimeoutMs: number;
+  retry: RetryPolicy;
+  logger: Logger;
+  now: () => number;
+  random: () => number;
+  source: MispClientOptions;
+}
+
+const KEY_SHAPE = /^[a-zA-Z0-9]{40}$/;
+
+/** The MISP root from a configured URL: `https://h/events/` (old `misptransclient.post.baseurl`) → `https://h/`. */
+export function mispBaseUrl(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    throw new MispConfigError(`The MISP URL "${url}" is not a URL.`, 'Set flare.misp.url to the MISP root, e.g. https://misp.example.org/');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new MispConfigError(`The MISP URL must start with https:// (or http://), not ${parsed.protocol}`, 'Set flare.misp.url to the MISP root, e.g. https://misp.example.org/');
+  }
+  if (parsed.username || parsed.password) {
+    throw new MispConfigError('The MISP URL must not carry a user name or password.', 'MISP authenticates with the API key (misp.authorization.key) only.');
+  }
+  let path = parsed.pathname.replace(/\/+$/, '');
+  path = path.replace(/\/events(\/upload_stix)?$/, '');
+  parsed.pathname = `${path}/`;
+  parsed.search = '';
+  parsed.hash = '';
+  return parsed;
+}
+
+export function resolveOptions(options: MispClientOptions): ResolvedMispOptions {
+  const baseUrl = mispBaseUrl(options.url);
+  if (!KEY_SHAPE.test(options.key ?? '')) {
+    throw new MispConfigError(
+      'The MISP API key must be 40 letters and digits.',
+      'Copy the key from MISP (Administration → List Auth Keys, or your profile) into misp.authorization.key.',
+    );
+  }
+  if (!(options.timeoutMs > 0)) throw new MispConfigError('The MISP timeout must be a positive number of milliseconds.', 'Set rtimeout to e.g. 60000.');
+  if (!Number.isInteger(options.maxConnections) || options.maxConnections < 1) {
+    throw new MispConfigError('The MISP connection pool needs at least one connection.', 'Set the MISP connection limit to 1 or more.');
+  }
+  if (![0, 1, 2, 3, 4].includes(options.distribution)) {
+    throw new MispConfigError(`The MISP distribution must be 0 to 4, not ${String(options.distribution)}.`, '0 = your organisation only, 1 = this community, 2 = connected communities, 3 = all, 4 = a sharing group.');
+  }
+  if (options.distribution === 4 && !(Number.isInteger(options.sharingGroupId) && (options.sharingGroupId ?? 0) > 0)) {
+    throw new MispConfigError('Distribution 4 (sharing group) needs a sharing group id.', 'Set the MISP sharing group id, or choose another distribution.');
+  }
+  if (options.proxy !== undefined) {
+    try {
+      new URL(options.proxy);
+    } catch {
+      throw new MispConfigError(`The proxy "${options.proxy}" is not a URL.`, 'Give the proxy as http://host:port.');
+    }
+  }
+  return {
+    baseUrl,
+    key: options.key,
+    timeoutMs: options.timeoutMs,
+    connectTimeoutMs: options.connectTimeoutMs ?? options.timeoutMs,
+    maxConnections: options.maxConnections,
+    mode: options.mode,
+    publish: options.publish,
+    distribution: options.distribution,
+    tagPolicy: options.tagPolicy ?? 'exact',
+    allowNewerTypes: options.allowNewerTypes ?? false,
+    retry: { ...DEFAULT_RETRY, ...options.retry },
+    logger: (options.logger ?? silentLogger).child('misp'),
+    now: options.now ?? Date.now,
+    random: options.random ?? Math.random,
+    source: options,
+  };
+}
