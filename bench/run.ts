@@ -24,7 +24,7 @@ for (const name of names) {
   }
   console.log(`\n=== bench/${name} ===`);
   const tsx = path.join(here, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const r = spawnSync(process.execPath, ['--expose-gc', tsx, path.join(here, name, 'main.ts')], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [tsx, '--expose-gc', path.join(here, name, 'main.ts')], { stdio: 'inherit' });
   if (r.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);

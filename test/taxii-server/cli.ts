@@ -1,0 +1,55 @@
+/**
+ * The TAXII test server in a process of its own, for benchmarks (and any test that must not share a heap or an
+ * event loop with the client). Start it with child_process.fork and `--import tsx`, send it a `start` message,
+ * wait for `ready`; `stats` answers with what it served; `stop` closes it and exits.
+ *
+ *   parent → { type: 'start', options: ChildServerOptions }    child → { type: 'ready', url, urls }
+ *   parent → { type: 'stats' }                                  child → { type: 'stats', requests, invalid, blocksSent }
+ *   parent → { type: 'stop' }                                   child exits
+ */
+import { blockSeries, type SeriesOptions } from './fixtures';
+import { startTaxiiServer, type TaxiiServerOptions, type TaxiiTestServer } from './server';
+
+/** The serialisable subset of TaxiiServerOptions, with blocks described by a synthetic series. */
+export interface ChildServerOptions extends Omit<TaxiiServerOptions, 'blocks' | 'collections' | 'tls'> {
+  series: { count: number } & SeriesOptions;
+}
+
+export type ChildMessage =
+  | { type: 'ready'; url: string; urls: TaxiiTestServer['urls'] }
+  | { type: 'stats'; requests: number; invalid: number; blocksSent: number }
+  | { type: 'error'; message: string };
+
+let server: TaxiiTestServer | undefined;
+
+function send(message: ChildMessage): void {
+  process.send?.(message);
+}
+
+process.on('message', (message: { type: string; options?: ChildServerOptions }) => {
+  void (async () => {
+    try {
+      if (message.type === 'start' && message.options) {
+        const { series, ...options } = message.options;
+        // Requests are counted, not kept: a long benchmark must not grow the server's heap.
+        server = await startTaxiiServer({ ...options, recordBodies: false, blocks: blockSeries(series.count, series) });
+        send({ type: 'ready', url: server.url, urls: server.urls });
+      } else if (message.type === 'stats') {
+        const requests = server?.requests ?? [];
+        send({
+          type: 'stats',
+          requests: requests.length,
+          invalid: requests.filter((r) => r.xsdValid === false).length,
+          blocksSent: requests.reduce((n, r) => n + (r.blocksSent ?? 0), 0),
+        });
+      } else if (message.type === 'stop') {
+        await server?.close();
+        process.exit(0);
+      }
+    } catch (e) {
+      send({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    }
+  })();
+});
+
+process.on('disconnect', () => process.exit(0));
