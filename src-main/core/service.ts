@@ -22,6 +22,9 @@ import type {
 import { ConfigError, ConfigStore, configView, formatIssue, secretValues, type LoadedConfig } from './config/index';
 import { FlareError, NotAvailableError, errorMessage } from './errors';
 import { LogHub, fileSink, levelFromConfig, type LogSink } from './log/index';
+import { MispClient } from './misp/client/client';
+import { mispClientOptionsFromConfig } from './misp/client/from-config';
+import { mispHealthResult } from './misp/client/health';
 import type { Logger } from './log/types';
 
 export interface ServiceOptions {
@@ -205,7 +208,15 @@ export class FlareService implements AdminApi {
     if (!misp.configured) {
       return notConfigured('Misp', misp.url ?? '', 'The MISP server is not configured.', 'Set flare.misp.url (the MISP root URL) and misp.authorization.key (or FLARE_MISP_KEY).');
     }
-    throw new NotAvailableError('The MISP health check');
+    const started = Date.now();
+    const client = new MispClient(mispClientOptionsFromConfig(misp, { logger: this.hub.logger('misp') }));
+    try {
+      const result = mispHealthResult(await client.checkMispStatus(), Date.now() - started);
+      this.log[result.ok ? 'info' : 'warn'](`MISP health check: ${result.ok ? 'healthy' : 'failing'} — ${result.reason}`);
+      return result;
+    } finally {
+      await client.close();
+    }
   }
 
   async poll(_processType: ProcessType, _collection?: string): Promise<RunRecord> {

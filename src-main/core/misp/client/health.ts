@@ -1,3 +1,4 @@
+import type { HealthResult } from '../../../../shared/api';
 /**
  * "Check MISP": can we reach MISP, is the key accepted, and may the key's role do what the configured mode needs?
  * `GET /servers/getVersion` (reachability, key, version) then `GET /users/view/me` (organisation and role flags),
@@ -145,4 +146,25 @@ function failed(base: Pick<MispHealth, 'resourceType' | 'resource' | 'mode' | 'm
     if (e.hint !== undefined) health.hint = e.hint;
   }
   return health;
+}
+
+/** The AdminApi shape of a MISP health check (the old {resourceType, resource, statusCode} plus the facts). */
+export function mispHealthResult(h: MispHealth, latencyMs: number): HealthResult {
+  const details: Record<string, unknown> = { mode: h.mode, missingPermissions: h.missingPermissions };
+  if (h.version) details.version = h.version;
+  if (h.organisation) details.organisation = h.organisation;
+  if (h.user) details.user = h.user;
+  if (h.role) details.role = h.role;
+  if (h.errorCode) details.errorCode = h.errorCode;
+  return {
+    resourceType: 'Misp',
+    resource: h.resource,
+    statusCode: h.statusCode,
+    ok: h.ok,
+    configured: true,
+    latencyMs,
+    reason: h.message,
+    ...(h.hint !== undefined && { hint: h.hint }),
+    details,
+  };
 }
