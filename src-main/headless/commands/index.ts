@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerServe } from './serve';
 import { registerConfig } from './config';
 import { registerCheckMisp } from './check-misp';
+import { registerStix } from './stix';
 
 /**
  * Every CLI command registers itself here: one line per command module. A module exports
@@ -11,4 +12,5 @@ export function registerCommands(program: Command): void {
   registerServe(program);
   registerConfig(program);
   registerCheckMisp(program);
+  registerStix(program);
 }

@@ -1,0 +1,187 @@
+/**
+ * The STIX reader's entry point: one TAXII content block (or one file) in, its STIX packages out — each with
+ * id, version, timestamp, content hash, standalone XML and typed model — or a typed refusal.
+ *
+ *   content ─ decode (bytes → text) ─ unwrap (CDATA / escaped text) ─ parse (saxes, caps) ─ find packages
+ *           ─ per package: canonical hash, standalone XML, model
+ */
+import type { Logger } from '../log/types';
+import { canonicalXml, contentHash } from './canonical';
+import { StixError } from './errors';
+import { resolveLimits, type ReadLimits } from './limits';
+import { BuildContext } from './model/context';
+import { stixPackage } from './model/package';
+import type { StixPackage } from './model/types';
+import { NS, SUPPORTED_STIX_VERSIONS, TAXII_NAMESPACES } from './namespaces';
+import { decodeBytes } from './xml/decode';
+import { parseXml } from './xml/parse';
+import { standaloneXml } from './xml/serialize';
+import { attrValue, clarkName, ownText, writtenName, type XmlElement } from './xml/tree';
+import { blankXmlDeclaration, unwrapContent } from './xml/unwrap';
+
+export interface ReadOptions {
+  /** Overrides of the safety caps (see limits.ts for the defaults and why). */
+  limits?: Partial<ReadLimits>;
+  /** Receives one debug line per package and each warning. */
+  logger?: Logger;
+}
+
+/** One package taken from a content block: what dedup, the tracker and the XML output need. */
+export interface PackageEnvelope {
+  /** The package id (absent only in a few hand-written samples). */
+  id?: string;
+  /** The `version` attribute (1.0 … 1.2; absent in a few samples). */
+  version?: string;
+  /** The package `timestamp` attribute, as written. */
+  timestamp?: string;
+  /** sha256 (hex) of the canonical form: the same for every delivery of the same content (see canonical.ts). */
+  hash: string;
+  /** The package as a standalone UTF-8 XML document, declaring every namespace it inherited. */
+  xml: string;
+  /** Oddities that did not stop reading (unknown TLP colour, undeclared xsi:type prefix, duplicate ids…). */
+  warnings: string[];
+}
+
+export interface ExtractedPackage extends PackageEnvelope {
+  model: StixPackage;
+}
+
+/** Reads every STIX package of a content block, with its typed model. Throws `StixError` when refused. */
+export function readPackages(content: string | Uint8Array, options: ReadOptions = {}): ExtractedPackage[] {
+  return extract(content, options, true) as ExtractedPackage[];
+}
+
+/**
+ * Like readPackages without building the model: id, timestamp, hash and XML only, for the XML output and
+ * for dedup before conversion.
+ */
+export function scanPackages(content: string | Uint8Array, options: ReadOptions = {}): PackageEnvelope[] {
+  return extract(content, options, false);
+}
+
+/** Reads a content block that must hold exactly one package. */
+export function readPackage(content: string | Uint8Array, options: ReadOptions = {}): ExtractedPackage {
+  const all = readPackages(content, options);
+  if (all.length !== 1) throw new StixError('stix_not_a_package', `expected one STIX package, found ${all.length}`);
+  return all[0]!;
+}
+
+/** The canonical form of a package given as XML (for tests and for explaining a hash). */
+export function canonicalForm(content: string | Uint8Array, options: ReadOptions = {}): string[] {
+  const { text, limits } = prepare(content, options);
+  return findPackages(parseXml(text, limits).roots, text, limits, 0).map((p) => canonicalXml(p.el));
+}
+
+interface Found {
+  el: XmlElement;
+  ancestors: XmlElement[];
+  /** The text the element was parsed from (a Content holding escaped XML has its own). */
+  text: string;
+  warnings: string[];
+}
+
+function extract(content: string | Uint8Array, options: ReadOptions, withModel: boolean): PackageEnvelope[] {
+  const { text, limits } = prepare(content, options);
+  const parsed = parseXml(text, limits);
+  const found = findPackages(parsed.roots, text, limits, 0);
+  const log = options.logger?.child('stix');
+  return found.map(({ el, ancestors, text: source, warnings: nestedWarnings }) => {
+    const warnings = [...parsed.warnings, ...nestedWarnings];
+    const version = checkVersion(el, warnings);
+    const envelope: PackageEnvelope = { hash: contentHash(el), xml: standaloneXml(source, el, ancestors), warnings };
+    const id = attrValue(el, 'id');
+    const timestamp = attrValue(el, 'timestamp');
+    if (id !== undefined) envelope.id = id;
+    if (version !== undefined) envelope.version = version;
+    if (timestamp !== undefined) envelope.timestamp = timestamp;
+    if (!withModel) return envelope;
+    const ctx = new BuildContext();
+    const model = stixPackage(el, ctx);
+    warnings.push(...ctx.warnings);
+    for (const w of warnings) log?.warn(`package ${id ?? '(no id)'}: ${w}`);
+    log?.debug(`read package ${id ?? '(no id)'} (${version ?? 'no version'}), sha256 ${envelope.hash.slice(0, 12)}`);
+    return { ...envelope, model };
+  });
+}
+
+function prepare(content: string | Uint8Array, options: ReadOptions): { text: string; limits: ReadLimits } {
+  const limits = resolveLimits(options.limits);
+  const size = typeof content === 'string' ? content.length : content.byteLength;
+  if (size > limits.maxDocumentBytes) {
+    throw new StixError('stix_too_large', `the content is ${size} bytes, over the limit of ${limits.maxDocumentBytes}`);
+  }
+  const decoded = typeof content === 'string' ? content : decodeBytes(content);
+  return { text: blankXmlDeclaration(unwrapContent(decoded)), limits };
+}
+
+/**
+ * The packages among the top-level elements: a STIX_Package root is one; a TAXII message or Content_Block is
+ * searched for the packages it carries (as child XML, or as escaped text inside a Content element). Any other
+ * root refuses the whole content.
+ */
+function findPackages(roots: XmlElement[], text: string, limits: ReadLimits, nesting: number): Found[] {
+  if (roots.length === 0) throw new StixError('stix_empty', 'the content has no XML element');
+  const found: Found[] = [];
+  for (const root of roots) {
+    if (isStixPackage(root)) {
+      found.push({ el: root, ancestors: [], text, warnings: [] });
+    } else if (TAXII_NAMESPACES.has(root.ns)) {
+      searchTaxii(root, [], text, limits, nesting, found);
+    } else {
+      throw notAPackage(root);
+    }
+  }
+  if (found.length === 0) {
+    throw new StixError('stix_not_a_package', `not a STIX package (root: ${writtenName(roots[0]!)}, a TAXII message without STIX content)`);
+  }
+  return found;
+}
+
+function searchTaxii(el: XmlElement, ancestors: XmlElement[], text: string, limits: ReadLimits, nesting: number, found: Found[]): void {
+  const path = [...ancestors, el];
+  let hasElement = false;
+  for (const c of el.children) {
+    if (typeof c === 'string') continue;
+    hasElement = true;
+    if (isStixPackage(c)) found.push({ el: c, ancestors: path, text, warnings: [] });
+    else searchTaxii(c, path, text, limits, nesting, found);
+  }
+  // A Content element that holds the package as escaped text or CDATA: read that text as its own document.
+  if (!hasElement && el.local === 'Content' && nesting < 1) {
+    const inner = ownText(el);
+    if (/^\s*</.test(inner)) {
+      const innerText = blankXmlDeclaration(inner);
+      const parsed = parseXml(innerText, limits);
+      for (const f of findPackages(parsed.roots, innerText, limits, nesting + 1)) {
+        f.warnings.push(...parsed.warnings);
+        found.push(f);
+      }
+    }
+  }
+}
+
+function isStixPackage(el: XmlElement): boolean {
+  return el.local === 'STIX_Package' && el.ns === NS.stix;
+}
+
+function notAPackage(root: XmlElement): StixError {
+  const where = root.local === 'STIX_Package' ? ` in namespace ${root.ns ? JSON.stringify(root.ns) : '(none)'}` : '';
+  return new StixError('stix_not_a_package', `not a STIX package (root: ${writtenName(root)}${where})`, {
+    detail: { root: clarkName(root.ns, root.local) },
+  });
+}
+
+/** Accepts STIX 1.0–1.2; an unknown 1.x is read with a warning; anything else is refused. */
+function checkVersion(el: XmlElement, warnings: string[]): string | undefined {
+  const version = attrValue(el, 'version')?.trim();
+  if (version === undefined) {
+    warnings.push('the package has no version attribute; read as STIX 1.x');
+    return undefined;
+  }
+  if ((SUPPORTED_STIX_VERSIONS as readonly string[]).includes(version)) return version;
+  if (/^1(\.\d+)*$/.test(version)) {
+    warnings.push(`STIX version ${version} is not one this reader knows (1.0–1.2); read as STIX 1.x`);
+    return version;
+  }
+  throw new StixError('stix_unsupported_version', `STIX version ${JSON.stringify(version)} is not supported (STIX 1.0 to 1.2 are)`);
+}
