@@ -1,11 +1,11 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { FlareService } from './service';
-import { LogHub } from './log/index';
-import { startServer, type RunningServer } from '../headless/server';
-import { startMispServer, ROLES, TEST_MISP_KEY, type MispTestServer } from '../../test/misp-server/index';
-import { tempConfigDir } from '../../test/support/config-dir';
+import { FlareService } from '../../src-main/core/service';
+import { LogHub } from '../../src-main/core/log/index';
+import { startServer, type RunningServer } from '../../src-main/headless/server';
+import { startMispServer, ROLES, TEST_MISP_KEY, type MispTestServer } from '../misp-server/index';
+import { tempConfigDir } from '../support/config-dir';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
