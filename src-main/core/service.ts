@@ -25,6 +25,7 @@ import { LogHub, fileSink, levelFromConfig, type LogSink } from './log/index';
 import { MispClient } from './misp/client/client';
 import { mispClientOptionsFromConfig } from './misp/client/from-config';
 import { mispHealthResult } from './misp/client/health';
+import { checkTaxiiHealth } from './taxii/health';
 import type { Logger } from './log/types';
 
 export interface ServiceOptions {
@@ -200,7 +201,9 @@ export class FlareService implements AdminApi {
     if (!taxii.configured) {
       return notConfigured('FLARE/TAXII', taxii.pollUrl ?? '', 'The TAXII feed is not configured.', 'Set stixtransclient.poll.baseurl (the poll service URL) and stixtransclient.source.collection.');
     }
-    throw new NotAvailableError('The TAXII health check');
+    const result = await checkTaxiiHealth(taxii, { logger: this.hub.logger() });
+    this.log[result.ok ? 'info' : 'warn'](`TAXII health check: ${result.ok ? 'healthy' : 'failing'} — ${result.reason ?? ''}${result.ok || !result.hint ? '' : ` (${result.hint})`}`);
+    return result;
   }
 
   async checkMispStatus(): Promise<HealthResult> {

@@ -1,9 +1,15 @@
 /**
  * Certificates made at test time (nothing private is committed): a CA, a server certificate for 127.0.0.1 and
  * localhost, and client certificates for mutual TLS. Keys come from node:crypto (fast, native); node-forge builds and
- * signs the certificates.
+ * signs the certificates. Also the other shapes admins have: an expired or wrong-host server certificate, an
+ * encrypted PEM key, and PKCS#12 files made by the `openssl` CLI in its modern (AES-256, PBKDF2, SHA-256 MAC) and
+ * `-legacy` (RC2-40 / 3DES, SHA-1 MAC — what OpenSSL 1.x and older Java keytool write) forms.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import forge from 'node-forge';
 
 export interface KeyAndCert {
@@ -91,6 +97,16 @@ export class TestCa {
     return { key: made.key, cert: made.cert };
   }
 
+  /** A server certificate for 127.0.0.1/localhost that expired yesterday. */
+  expiredServerCert(): KeyAndCert {
+    return this.serverCert({ days: -1 });
+  }
+
+  /** A valid server certificate for another host only (not 127.0.0.1 nor localhost). */
+  wrongHostServerCert(): KeyAndCert {
+    return this.serverCert({ dns: ['taxii.other-host.invalid'], ips: ['192.0.2.10'] });
+  }
+
   clientCert(commonName = 'flare-misp-client'): KeyAndCert {
     const made = makeCert({ commonName, clientAuth: true, issuer: this.issuer });
     return { key: made.key, cert: made.cert };
@@ -101,4 +117,31 @@ export class TestCa {
 export function createTestPki(): TestPki {
   const ca = new TestCa();
   return { ca: { key: ca.key, cert: ca.cert }, server: ca.serverCert(), client: ca.clientCert() };
+}
+
+/** The same private key as PKCS#8 PEM encrypted with AES-256-CBC under `passphrase`. */
+export function encryptKey(keyPem: string, passphrase: string): string {
+  return createPrivateKey(keyPem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase }).toString();
+}
+
+/**
+ * A PKCS#12 file holding `pair` (and `chain` certificates), made by the `openssl` CLI. `legacy: true` uses
+ * `-legacy` (RC2-40 for the certificates, 3DES for the key, SHA-1 MAC), which Node 20's OpenSSL 3 cannot read.
+ */
+export function pkcs12(pair: KeyAndCert, password: string, options: { legacy?: boolean; chain?: string[]; name?: string } = {}): Buffer {
+  const dir = mkdtempSync(path.join(tmpdir(), 'flare-p12-'));
+  try {
+    const cert = path.join(dir, 'cert.pem');
+    const key = path.join(dir, 'key.pem');
+    const out = path.join(dir, 'out.p12');
+    writeFileSync(cert, pair.cert + (options.chain ?? []).join(''));
+    writeFileSync(key, pair.key, { mode: 0o600 });
+    const args = ['pkcs12', '-export', '-in', cert, '-inkey', key, '-name', options.name ?? 'client', '-passout', 'env:FLARE_P12_PASSWORD', '-out', out];
+    if (options.legacy) args.splice(2, 0, '-legacy');
+    const run = spawnSync('openssl', args, { env: { ...process.env, FLARE_P12_PASSWORD: password }, encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`openssl pkcs12 failed: ${run.error?.message ?? run.stderr}`);
+    return readFileSync(out);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

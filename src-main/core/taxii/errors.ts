@@ -12,6 +12,12 @@ export type TaxiiTransportCode =
   | 'taxii_connection_reset'
   | 'taxii_response_too_large'
   | 'taxii_tls'
+  | 'taxii_tls_untrusted'
+  | 'taxii_tls_expired'
+  | 'taxii_tls_wrong_host'
+  | 'taxii_client_cert_rejected'
+  | 'taxii_proxy'
+  | 'taxii_proxy_auth'
   | 'taxii_aborted'
   | 'taxii_transport';
 
@@ -40,14 +46,49 @@ export class TaxiiHttpError extends FlareError {
   readonly status: number;
   readonly retryable: boolean;
 
-  constructor(url: string, status: number, contentType: string | undefined, bodySnippet: string) {
-    super('taxii_http_status', `The TAXII server answered HTTP ${status} instead of a TAXII message.`, {
-      hint: hintForStatus(status),
-      detail: { url, status, contentType, body: bodySnippet },
-    });
+  /** `body` may be the whole answer: only a short, flattened snippet of it is kept. */
+  constructor(url: string, status: number, contentType: string | undefined, body: string) {
+    const certRejected = isClientCertRejectionPage(status, body);
+    super(
+      certRejected ? 'taxii_client_cert_rejected' : 'taxii_http_status',
+      certRejected
+        ? `The TAXII server (or the TLS proxy in front of it) rejected the client certificate (HTTP ${status}).`
+        : `The TAXII server answered HTTP ${status} instead of a TAXII message.`,
+      {
+        hint: certRejected ? CLIENT_CERT_HINT : hintForStatus(status),
+        detail: { url, status, contentType, body: snippet(body) },
+      },
+    );
     this.name = 'TaxiiHttpError';
     this.status = status;
     this.retryable = status === 429 || status === 502 || status === 503 || status === 504;
+  }
+}
+
+/** What to do when the server does not accept our client certificate (or got none). */
+export const CLIENT_CERT_HINT =
+  'Configure the client certificate the feed provider registered (flare.taxii.client.cert + flare.taxii.client.key, or client.ssl.key-store with 2way.ssl.auth=true), check that it has not expired, and that it was issued by a CA the server accepts.';
+
+/**
+ * A TLS-terminating proxy (nginx, Apache, a load balancer) that refuses a client certificate answers an HTML 400
+ * page instead of a TLS alert: nginx says "No required SSL certificate was sent" or "The SSL certificate error".
+ */
+function isClientCertRejectionPage(status: number, body: string): boolean {
+  if (status !== 400 && status !== 403 && status !== 495 && status !== 496) return false;
+  if (status === 495 || status === 496) return true; // nginx's own codes for these two cases
+  return /No required SSL certificate was sent|SSL certificate error|client certificate/i.test(body.slice(0, 4096));
+}
+
+function snippet(body: string): string {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
+}
+
+/** A problem with the client certificate, its key, the CA file or the proxy setting, found before any connection. */
+export class TaxiiCredentialsError extends FlareError {
+  constructor(code: 'taxii_client_credentials' | 'taxii_ca_file' | 'taxii_proxy_setting', message: string, hint: string, detail?: Record<string, unknown>) {
+    super(code, message, { hint, ...(detail ? { detail } : {}) });
+    this.name = 'TaxiiCredentialsError';
   }
 }
 

@@ -36,7 +36,7 @@ export async function exchange(address: string, request: BuiltMessage, options: 
   // XML, because a few TAXII servers forget the header; anything else is reported with its HTTP status.
   const looksLikeXml = /^\uFEFF?\s*<(?!!DOCTYPE html|html)/i.test(res.body);
   if (!declaredTaxii && !looksLikeXml) {
-    if (res.status !== 200) throw new TaxiiHttpError(url, res.status, contentType, snippet(res.body));
+    if (res.status !== 200) throw new TaxiiHttpError(url, res.status, contentType, res.body);
     throw new TaxiiProtocolError('taxii_not_taxii', 'The server’s answer is not a TAXII message.', {
       hint: 'Check that the URL is the TAXII poll service and that no proxy or login page answers in its place.',
       detail: { url, status: res.status, contentType, body: snippet(res.body) },
@@ -47,7 +47,7 @@ export async function exchange(address: string, request: BuiltMessage, options: 
   try {
     message = parseTaxiiMessage(res.body);
   } catch (e) {
-    if (res.status !== 200 && !declaredTaxii) throw new TaxiiHttpError(url, res.status, contentType, snippet(res.body));
+    if (res.status !== 200 && !declaredTaxii) throw new TaxiiHttpError(url, res.status, contentType, res.body);
     throw e;
   }
   if (!declaredTaxii) log.debug(`${url} sent a TAXII message without the X-TAXII-Content-Type header`);

@@ -68,7 +68,7 @@ describe('the HTTP transport', () => {
 
     const untrusting = transportFor();
     const e = await transportError(untrusting.post(s.urls.discovery, buildDiscoveryRequest().xml));
-    expect(e.code).toBe('taxii_tls');
+    expect(e.code).toBe('taxii_tls_untrusted');
     expect(e.hint).toMatch(/flare\.taxii\.ca/);
     expect(e.retryable).toBe(false);
   });

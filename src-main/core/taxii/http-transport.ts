@@ -1,24 +1,32 @@
 /**
  * A `TaxiiTransport` over node:http and node:https: the TAXII headers, keep-alive connections (a poll sends one
- * request per part to the same server), connect and read timeouts, a bound on the answer's size, and gzip/deflate
- * answers. TLS verification always stays on; a custom CA and a client certificate can be given. Mutual-TLS
- * configuration from PKCS#12 files, proxies and health checks are the next layer's job and plug in here.
+ * request per part to the same server), connect and read timeouts, a bound on the answer's size, gzip/deflate
+ * answers, mutual TLS (PEM or PKCS#12, legacy PKCS#12 through node-forge: tls-context.ts), an HTTP(S) proxy with
+ * credentials (proxy.ts), and errors a person can act on (classify.ts). TLS verification always stays on.
+ *
+ * Why node:https and not undici (which the MISP client uses): a TAXII answer is one large XML document per part
+ * that we want bounded in size and decompressed as it streams, with a connect timeout that covers the TLS handshake
+ * and a read timeout on silence; node:https gives us those directly. Telling a rejected client certificate apart
+ * from an ordinary dropped connection needs the socket's own story (fresh or reused connection, handshake done,
+ * any answer byte yet, the raw OpenSSL error code), which undici's fetch hides behind "fetch failed". A CONNECT
+ * tunnel is a small custom https.Agent, so proxies cost no extra dependency, and the one prepared SecureContext is
+ * shared by direct and tunnelled connections alike.
  */
 import http from 'node:http';
 import https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import type { Readable } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import zlib from 'node:zlib';
 import { silentLogger, type Logger } from '../log/types';
+import { classifySocketError } from './classify';
 import { TaxiiTransportError, type TaxiiTransportCode } from './errors';
+import { parseProxy, proxyPort, TunnelAgent, type ProxySetting } from './proxy';
+import { prepareTls, type ClientCertificateInfo, type TlsMaterial } from './tls-context';
 import { displayUrl, taxiiRequestHeaders, type TaxiiHttpResponse, type TaxiiPostOptions, type TaxiiTransport } from './transport';
 
-export interface HttpTransportTls {
-  /** Trusted CA certificates (PEM). As in Node, giving `ca` replaces the system store for this transport. */
-  ca?: string | Buffer | (string | Buffer)[];
-  cert?: string | Buffer;
-  key?: string | Buffer;
-  pfx?: Buffer;
-  passphrase?: string;
+export interface HttpTransportTls extends TlsMaterial {
+  /** SNI / certificate host name to use instead of the URL's host. */
   servername?: string;
 }
 
@@ -35,7 +43,24 @@ export interface HttpTransportOptions {
   tls?: HttpTransportTls;
   /** Connections kept open per host between parts. Default 2. */
   maxSockets?: number;
+  /** HTTP(S) proxy URL, optionally with `user:password@`. */
+  proxy?: string;
+  /** Host name resolution (tests inject one; default: the system resolver). */
+  lookup?: LookupFunction;
   logger?: Logger;
+}
+
+/** What the transport was set up with, for health checks and logs (no secrets). */
+export interface HttpTransportInfo {
+  clientCertificate?: ClientCertificateInfo;
+  customCaCount: number;
+  /** The proxy's scheme, host and port. */
+  proxy?: string;
+}
+
+export interface HttpTransport extends TaxiiTransport {
+  readonly info: HttpTransportInfo;
+  close(): void;
 }
 
 const DEFAULTS = {
@@ -46,11 +71,42 @@ const DEFAULTS = {
   maxSockets: 2,
 };
 
-export function createHttpTransport(options: HttpTransportOptions = {}): TaxiiTransport {
+/**
+ * Creates the transport. Throws a `TaxiiCredentialsError` at once when the CA file, the client certificate, its key
+ * or password, or the proxy setting cannot be used.
+ */
+export function createHttpTransport(options: HttpTransportOptions = {}): HttpTransport {
   const settings = { ...DEFAULTS, ...stripUndefined(options) };
   const log = (options.logger ?? silentLogger).child('taxii-http');
-  const httpAgent = new http.Agent({ keepAlive: true, maxSockets: settings.maxSockets });
-  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: settings.maxSockets, ...options.tls });
+  const { servername, ...material } = options.tls ?? {};
+  const prepared = options.tls ? prepareTls(material, log) : undefined;
+  const proxy: ProxySetting | undefined = options.proxy ? parseProxy(options.proxy) : undefined;
+  const hasClientCert = prepared?.clientCertificate !== undefined;
+  const lookup = options.lookup ? { lookup: options.lookup } : {};
+  const agentOptions: https.AgentOptions = {
+    keepAlive: true,
+    maxSockets: settings.maxSockets,
+    ...lookup,
+    ...(prepared ? { secureContext: prepared.secureContext } : {}),
+    ...(servername ? { servername } : {}),
+  };
+  // Through a proxy, http:// requests go to the proxy itself (absolute form); https:// ones through CONNECT tunnels.
+  // An https:// proxy is verified with the same trust (never presented our client certificate).
+  const proxyCa = prepared?.ca ? { ca: prepared.ca } : {};
+  const httpAgent = proxy
+    ? proxy.url.protocol === 'https:'
+      ? new https.Agent({ keepAlive: true, maxSockets: settings.maxSockets, ...lookup, ...proxyCa })
+      : new http.Agent({ keepAlive: true, maxSockets: settings.maxSockets, ...lookup })
+    : new http.Agent({ keepAlive: true, maxSockets: settings.maxSockets, ...lookup });
+  const httpsAgent = proxy
+    ? new TunnelAgent(agentOptions, { proxy, connectTimeoutMs: settings.connectTimeoutMs, ...lookup, ...(prepared?.ca ? { proxyCa: prepared.ca } : {}) })
+    : new https.Agent(agentOptions);
+  const info: HttpTransportInfo = {
+    customCaCount: prepared?.customCaCount ?? 0,
+    ...(prepared?.clientCertificate ? { clientCertificate: prepared.clientCertificate } : {}),
+    ...(proxy ? { proxy: proxy.display } : {}),
+  };
+  if (proxy) log.debug(`TAXII requests go through the proxy ${proxy.display}${proxy.authorization ? ' (with credentials)' : ''}`);
 
   function post(url: string, xml: string, postOptions: TaxiiPostOptions = {}): Promise<TaxiiHttpResponse> {
     const target = new URL(url);
@@ -77,41 +133,92 @@ export function createHttpTransport(options: HttpTransportOptions = {}): TaxiiTr
 
     return new Promise<TaxiiHttpResponse>((resolve, reject) => {
       let settled = false;
-      const fail = (code: TaxiiTransportCode, message: string, retryable: boolean, cause?: unknown, hint?: string): void => {
+      let freshConnection = false;
+      let answerStarted = false;
+      const failWith = (error: TaxiiTransportError): void => {
         if (settled) return;
         settled = true;
         clearTimeout(connectTimer);
         req.destroy();
-        reject(new TaxiiTransportError(code, message, { url: displayUrl(target), retryable, cause, hint }));
+        reject(error);
       };
+      const fail = (code: TaxiiTransportCode, message: string, retryable: boolean, cause?: unknown, hint?: string, detail?: Record<string, unknown>): void =>
+        failWith(new TaxiiTransportError(code, message, { url: displayUrl(target), retryable, cause, hint, ...(detail ? { detail } : {}) }));
 
-      const req = (secure ? https : http).request(target, {
-        method: 'POST',
-        headers,
-        agent: secure ? httpsAgent : httpAgent,
-        signal: postOptions.signal,
-      });
+      const viaHttpProxy = proxy !== undefined && !secure;
+      const req = viaHttpProxy
+        ? (proxy.url.protocol === 'https:' ? https : http).request({
+            host: proxy.url.hostname.replace(/^\[|\]$/g, ''),
+            port: proxyPort(proxy),
+            method: 'POST',
+            // Absolute form, without any user:password of the TAXII URL (that goes in Authorization, if anywhere).
+            path: `${target.protocol}//${target.host}${target.pathname}${target.search}`,
+            headers: { ...headers, host: target.host, ...(proxy.authorization ? { 'proxy-authorization': proxy.authorization } : {}) },
+            agent: httpAgent,
+            signal: postOptions.signal,
+          })
+        : (secure ? https : http).request(target, {
+            method: 'POST',
+            headers,
+            agent: secure ? httpsAgent : httpAgent,
+            signal: postOptions.signal,
+          });
 
-      // Connect timeout: only for a new connection; a reused keep-alive socket is already connected.
+      // Connect timeout: TCP, the proxy tunnel and the TLS handshake of a new connection. A reused keep-alive
+      // socket is already connected and needs no timer.
       const connectTimer = setTimeout(
-        () => fail('taxii_timeout', `No connection to ${target.host} within ${settings.connectTimeoutMs / 1000} s.`, true, undefined, 'Check the address, the port and any firewall or proxy in between.'),
+        () =>
+          fail(
+            'taxii_timeout',
+            `No connection to ${target.host}${proxy ? ` through the proxy ${proxy.display}` : ''} within ${settings.connectTimeoutMs / 1000} s.`,
+            true,
+            undefined,
+            'Check the address, the port and any firewall or proxy in between; the connect timeout is configurable (ctimeout).',
+            { phase: 'connect' },
+          ),
         settings.connectTimeoutMs,
       );
       req.on('socket', (socket) => {
-        // A new socket is still connecting; a reused keep-alive socket is not and needs no timer.
-        if (!socket.connecting) clearTimeout(connectTimer);
-        else socket.once(secure ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
+        if (req.reusedSocket) {
+          clearTimeout(connectTimer);
+          return;
+        }
+        freshConnection = true;
+        const tlsSocket = socket as TLSSocket;
+        const handshaking = secure && !viaHttpProxy;
+        if (handshaking ? tlsSocket.encrypted && tlsSocket.authorized : !socket.connecting) clearTimeout(connectTimer);
+        else socket.once(handshaking ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
       });
       req.setTimeout(settings.readTimeoutMs, () =>
-        fail('taxii_timeout', `The TAXII server sent nothing for ${settings.readTimeoutMs / 1000} s.`, true, undefined, 'The server is slow or the connection stalled; the read timeout is configurable (rtimeout).'),
+        fail(
+          'taxii_timeout',
+          `The TAXII server sent nothing for ${settings.readTimeoutMs / 1000} s.`,
+          true,
+          undefined,
+          'The server is slow or the connection stalled; the read timeout is configurable (rtimeout).',
+          { phase: 'read' },
+        ),
       );
-      req.on('error', (e) => {
-        const mapped = mapSocketError(e);
-        fail(mapped.code, mapped.message, mapped.retryable, e, mapped.hint);
+      req.on('error', (e: Error & { code?: string }) => {
+        if (e instanceof TaxiiTransportError) {
+          failWith(e);
+          return;
+        }
+        failWith(
+          classifySocketError(e, {
+            url: displayUrl(target),
+            secure,
+            clientCertificate: hasClientCert,
+            freshConnection,
+            answerStarted,
+            viaProxy: proxy !== undefined,
+          }),
+        );
       });
 
       req.on('response', (res) => {
         clearTimeout(connectTimer);
+        answerStarted = true;
         const chunks: Buffer[] = [];
         let size = 0;
         let stream: Readable = res;
@@ -152,6 +259,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): TaxiiTr
 
   return {
     post,
+    info,
     close() {
       httpAgent.destroy();
       httpsAgent.destroy();
@@ -161,36 +269,4 @@ export function createHttpTransport(options: HttpTransportOptions = {}): TaxiiTr
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-const TLS_CODES = new Set([
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'EPROTO',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-]);
-
-function mapSocketError(e: Error & { code?: string }): { code: TaxiiTransportCode; message: string; retryable: boolean; hint?: string } {
-  const code = e.code ?? '';
-  if (e.name === 'AbortError' || code === 'ABORT_ERR') return { code: 'taxii_aborted', message: 'The TAXII request was cancelled.', retryable: false };
-  if (code === 'ECONNREFUSED')
-    return { code: 'taxii_connection_refused', message: 'The TAXII server refused the connection.', retryable: true, hint: 'Check the host and port, and that the server is running.' };
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
-    return { code: 'taxii_host_not_found', message: 'The TAXII server’s host name could not be resolved.', retryable: code === 'EAI_AGAIN', hint: 'Check the host name in the TAXII URL and the DNS settings.' };
-  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED')
-    return { code: 'taxii_connection_reset', message: 'The TAXII server closed the connection before answering.', retryable: true };
-  if (code === 'ETIMEDOUT') return { code: 'taxii_timeout', message: 'The connection to the TAXII server timed out.', retryable: true };
-  if (TLS_CODES.has(code) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS'))
-    return {
-      code: 'taxii_tls',
-      message: `The TLS connection to the TAXII server failed (${code}).`,
-      retryable: false,
-      hint: 'If the server’s certificate is not trusted, add its CA under flare.taxii.ca.',
-    };
-  return { code: 'taxii_transport', message: `The TAXII request failed: ${e.message}`, retryable: false };
 }

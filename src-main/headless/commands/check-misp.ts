@@ -4,12 +4,7 @@ import { MispClient } from '../../core/misp/client/client';
 import { mispClientOptionsFromConfig } from '../../core/misp/client/from-config';
 import type { MispHealth } from '../../core/misp/client/health';
 import { FlareError } from '../../core/errors';
-import { headlessConfigDir, withConfigDir } from './common';
-
-/** The `check` group, shared with other `check <thing>` commands (whichever registers first creates it). */
-function checkGroup(program: Command): Command {
-  return program.commands.find((c) => c.name() === 'check') ?? program.command('check').description('check a connection (misp, taxii)');
-}
+import { checkGroup, headlessConfigDir, withConfigDir } from './common';
 
 function describeHealth(h: MispHealth): string {
   const lines = [`MISP ${h.resource}: ${h.ok ? 'OK' : 'NOT OK'} (HTTP ${h.statusCode})`, `  ${h.message}`];

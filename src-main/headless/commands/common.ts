@@ -11,3 +11,8 @@ export function withConfigDir(cmd: Command): Command {
 export function headlessConfigDir(opts: { configDir?: string }): ConfigDirChoice {
   return resolveConfigDir(opts.configDir, process.env, path.join(process.cwd(), 'config'));
 }
+
+/** The `check` group, shared by the `check <thing>` commands (whichever registers first creates it). */
+export function checkGroup(program: Command): Command {
+  return program.commands.find((c) => c.name() === 'check') ?? program.command('check').description('check a connection (misp, taxii)');
+}

@@ -3,6 +3,8 @@ import { registerServe } from './serve';
 import { registerConfig } from './config';
 import { registerCheckMisp } from './check-misp';
 import { registerStix } from './stix';
+import { registerCheckTaxii } from './check-taxii';
+import { registerTaxii } from './taxii';
 
 /**
  * Every CLI command registers itself here: one line per command module. A module exports
@@ -13,4 +15,6 @@ export function registerCommands(program: Command): void {
   registerConfig(program);
   registerCheckMisp(program);
   registerStix(program);
+  registerCheckTaxii(program);
+  registerTaxii(program);
 }

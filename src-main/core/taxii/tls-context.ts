@@ -1,0 +1,262 @@
+/**
+ * The TLS side of a TAXII connection, prepared once per transport: which CAs we trust for the server, and which
+ * client certificate we present. Everything is checked up front so that a wrong passphrase or a key that does not
+ * match its certificate is reported as such, not as a failed handshake.
+ *
+ * - Trust: Node's bundled root store plus the configured CA file (`flare.taxii.ca`), passed explicitly. Process-wide
+ *   variables such as NODE_EXTRA_CA_CERTS are never relied on (they apply to every connection of the process).
+ *   Verification cannot be switched off.
+ * - Client certificate: PEM certificate + key (the key may be encrypted; then the passphrase is needed), or a
+ *   PKCS#12 file. Node 20's OpenSSL 3 refuses PKCS#12 files protected with the legacy algorithms (RC2-40, 3DES:
+ *   `openssl pkcs12 -export -legacy`, OpenSSL 1.x, older Java keytool) with "Unsupported PKCS12 PFX data"; those
+ *   are read with node-forge instead and handed to OpenSSL as PEM. The debug log says which reader was used.
+ */
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import tls from 'node:tls';
+import forge from 'node-forge';
+import type { Logger } from '../log/types';
+import { TaxiiCredentialsError } from './errors';
+
+export interface TlsMaterial {
+  /** Extra trusted CA certificates (PEM, or one DER certificate). Added to Node's bundled root store. */
+  ca?: string | Buffer | (string | Buffer)[];
+  /** Client certificate (PEM; may hold the chain). */
+  cert?: string | Buffer;
+  /** Client private key (PEM, possibly encrypted). */
+  key?: string | Buffer;
+  /** Client certificate and key as PKCS#12. */
+  pfx?: Buffer;
+  /** Passphrase of the encrypted PEM key, or password of the PKCS#12 file. */
+  passphrase?: string;
+}
+
+export interface ClientCertificateInfo {
+  format: 'pem' | 'pkcs12';
+  /** Who read the file: OpenSSL (through node:tls) or node-forge (legacy PKCS#12). */
+  reader: 'openssl' | 'node-forge';
+  subject?: string;
+  issuer?: string;
+  /** ISO date. */
+  notAfter?: string;
+  expired?: boolean;
+}
+
+export interface PreparedTls {
+  secureContext: tls.SecureContext;
+  clientCertificate?: ClientCertificateInfo;
+  /** Number of CA certificates added to the bundled store. */
+  customCaCount: number;
+  /** The whole trust list (bundled roots + the extra CAs) when extra CAs were given; also used for an https:// proxy. */
+  ca?: string[];
+}
+
+const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+const KEYSTORE_HINT = 'Check client.ssl.key-store and its password (client.ssl.key-store-password or FLARE_TAXII_KEYSTORE_PASSWORD).';
+
+export function prepareTls(material: TlsMaterial, log: Logger): PreparedTls {
+  const options: tls.SecureContextOptions = {};
+  let customCaCount = 0;
+  if (material.ca !== undefined) {
+    const extra = (Array.isArray(material.ca) ? material.ca : [material.ca]).flatMap(caCertificates);
+    customCaCount = extra.length;
+    options.ca = [...tls.rootCertificates, ...extra];
+  }
+
+  let clientCertificate: ClientCertificateInfo | undefined;
+  if (material.pfx !== undefined) {
+    const read = readPkcs12(material.pfx, material.passphrase, log);
+    Object.assign(options, read.options);
+    clientCertificate = read.info;
+  } else if (material.cert !== undefined || material.key !== undefined) {
+    if (material.cert === undefined || material.key === undefined) {
+      throw new TaxiiCredentialsError(
+        'taxii_client_credentials',
+        `A client ${material.cert === undefined ? 'key' : 'certificate'} was given without its ${material.cert === undefined ? 'certificate' : 'key'}.`,
+        'Set both flare.taxii.client.cert and flare.taxii.client.key.',
+      );
+    }
+    checkPemPair(material.cert, material.key, material.passphrase);
+    options.cert = material.cert;
+    options.key = material.key;
+    if (material.passphrase !== undefined) options.passphrase = material.passphrase;
+    clientCertificate = { format: 'pem', reader: 'openssl', ...describePem(material.cert) };
+  }
+
+  let secureContext: tls.SecureContext;
+  try {
+    secureContext = tls.createSecureContext(options);
+  } catch (e) {
+    throw credentialsError(e, material.pfx !== undefined ? 'pkcs12' : 'pem', material.passphrase !== undefined);
+  }
+  if (clientCertificate) {
+    log.debug(
+      `Client certificate: ${clientCertificate.format === 'pkcs12' ? 'PKCS#12' : 'PEM'} read by ${clientCertificate.reader === 'node-forge' ? 'node-forge (OpenSSL 3 refused its legacy algorithms)' : 'OpenSSL (node:tls)'}` +
+        `${clientCertificate.subject ? `; subject ${clientCertificate.subject}` : ''}${clientCertificate.notAfter ? `, valid until ${clientCertificate.notAfter}` : ''}`,
+    );
+    if (clientCertificate.expired) log.warn(`The client certificate expired on ${clientCertificate.notAfter}: TAXII servers will reject it.`);
+  }
+  if (customCaCount) log.debug(`Trusting ${customCaCount} extra CA certificate${customCaCount === 1 ? '' : 's'} for the TAXII server`);
+  return {
+    secureContext,
+    customCaCount,
+    ...(clientCertificate ? { clientCertificate } : {}),
+    ...(Array.isArray(options.ca) ? { ca: options.ca as string[] } : {}),
+  };
+}
+
+/** The CA certificates in a PEM bundle (or a single DER certificate), as PEM strings. */
+function caCertificates(input: string | Buffer): string[] {
+  const text = typeof input === 'string' ? input : input.toString('latin1');
+  const pems = text.match(PEM_CERT) ?? [];
+  const out: string[] = [];
+  if (pems.length === 0 && typeof input !== 'string') {
+    try {
+      out.push(new X509Certificate(input).toString());
+    } catch {
+      /* reported below */
+    }
+  }
+  for (const pem of pems) {
+    try {
+      new X509Certificate(pem);
+      out.push(pem);
+    } catch {
+      /* a damaged block: reported below when nothing usable is left */
+    }
+  }
+  if (out.length === 0) {
+    throw new TaxiiCredentialsError('taxii_ca_file', 'The TAXII CA file holds no readable certificate.', 'flare.taxii.ca must name a PEM file with the CA certificate(s) that signed the TAXII server certificate.');
+  }
+  return out;
+}
+
+function isEncryptedPem(key: string | Buffer): boolean {
+  const text = typeof key === 'string' ? key : key.toString('latin1');
+  return text.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----') || /Proc-Type:\s*4,ENCRYPTED/.test(text);
+}
+
+function checkPemPair(cert: string | Buffer, key: string | Buffer, passphrase: string | undefined): void {
+  let x509: X509Certificate;
+  try {
+    x509 = new X509Certificate(cert);
+  } catch {
+    throw new TaxiiCredentialsError('taxii_client_credentials', 'The client certificate file is not a readable PEM certificate.', 'flare.taxii.client.cert must name the PEM certificate (-----BEGIN CERTIFICATE-----) the feed provider issued.');
+  }
+  if (isEncryptedPem(key) && passphrase === undefined) {
+    throw new TaxiiCredentialsError('taxii_client_credentials', 'The client key is encrypted and no passphrase is configured.', 'Set flare.taxii.client.key.passphrase (or FLARE_TAXII_KEY_PASSPHRASE).');
+  }
+  let privateKey;
+  try {
+    privateKey = createPrivateKey(passphrase === undefined ? { key } : { key, passphrase });
+  } catch (e) {
+    const code = (e as { code?: string }).code ?? '';
+    if (isEncryptedPem(key) || /BAD_DECRYPT|INTERRUPTED_OR_CANCELLED|MISSING_PASSPHRASE/.test(code)) {
+      throw new TaxiiCredentialsError('taxii_client_credentials', 'The client key could not be decrypted: the passphrase is wrong.', 'Check flare.taxii.client.key.passphrase (or FLARE_TAXII_KEY_PASSPHRASE).');
+    }
+    throw new TaxiiCredentialsError('taxii_client_credentials', 'The client key file is not a readable PEM private key.', 'flare.taxii.client.key must name the PEM private key (-----BEGIN … PRIVATE KEY-----) of the client certificate.');
+  }
+  if (!x509.checkPrivateKey(privateKey)) {
+    throw new TaxiiCredentialsError('taxii_client_credentials', 'The client key does not belong to the client certificate.', 'flare.taxii.client.cert and flare.taxii.client.key must be the certificate and the key that were issued together.');
+  }
+}
+
+function describePem(cert: string | Buffer): Omit<ClientCertificateInfo, 'format' | 'reader'> {
+  try {
+    const x = new X509Certificate(cert);
+    const notAfter = new Date(x.validTo);
+    return { subject: oneLine(x.subject), issuer: oneLine(x.issuer), notAfter: notAfter.toISOString(), expired: notAfter.getTime() < Date.now() };
+  } catch {
+    return {};
+  }
+}
+
+function oneLine(dn: string): string {
+  return dn.split('\n').filter(Boolean).join(', ');
+}
+
+function readPkcs12(pfx: Buffer, password: string | undefined, log: Logger): { options: tls.SecureContextOptions; info: ClientCertificateInfo } {
+  try {
+    tls.createSecureContext(password === undefined ? { pfx } : { pfx, passphrase: password });
+    const info: ClientCertificateInfo = { format: 'pkcs12', reader: 'openssl' };
+    try {
+      Object.assign(info, describePem(forgePkcs12(pfx, password).cert));
+    } catch {
+      /* the description is a nicety */
+    }
+    return { options: password === undefined ? { pfx } : { pfx, passphrase: password }, info };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (/mac verify failure/i.test(message)) throw pkcs12PasswordError(password);
+    if (!/Unsupported PKCS12 PFX data/i.test(message) && (e as { code?: string }).code !== 'ERR_CRYPTO_UNSUPPORTED_OPERATION') {
+      throw new TaxiiCredentialsError('taxii_client_credentials', `The client key store is not a readable PKCS#12 file (${message}).`, KEYSTORE_HINT);
+    }
+    log.debug('OpenSSL refused the PKCS#12 file (legacy algorithms such as RC2-40/3DES); reading it with node-forge');
+  }
+  const pem = forgePkcs12(pfx, password);
+  return { options: { cert: pem.cert, key: pem.key }, info: { format: 'pkcs12', reader: 'node-forge', ...describePem(pem.cert) } };
+}
+
+function pkcs12PasswordError(password: string | undefined): TaxiiCredentialsError {
+  return new TaxiiCredentialsError(
+    'taxii_client_credentials',
+    password === undefined ? 'The client key store (PKCS#12) needs a password, and none is configured.' : 'The password of the client key store (PKCS#12) is wrong.',
+    'Set client.ssl.key-store-password (or FLARE_TAXII_KEYSTORE_PASSWORD) to the key store’s password.',
+  );
+}
+
+/** Reads a PKCS#12 file with node-forge: the private key and the certificate that goes with it (then the rest of the chain), as PEM. */
+function forgePkcs12(pfx: Buffer, password: string | undefined): { key: string; cert: string } {
+  let p12: forge.pkcs12.Pkcs12Pfx;
+  try {
+    p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(pfx.toString('binary')), false, password ?? '');
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (/password/i.test(message)) throw pkcs12PasswordError(password);
+    throw new TaxiiCredentialsError('taxii_client_credentials', `The client key store is not a readable PKCS#12 file (${message}).`, KEYSTORE_HINT);
+  }
+  const keyBags = [
+    ...(p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag! })[forge.pki.oids.pkcs8ShroudedKeyBag!] ?? []),
+    ...(p12.getBags({ bagType: forge.pki.oids.keyBag! })[forge.pki.oids.keyBag!] ?? []),
+  ];
+  const certBags = p12.getBags({ bagType: forge.pki.oids.certBag! })[forge.pki.oids.certBag!] ?? [];
+  // forge decodes RSA keys and certificates itself; for other key types (EC) it keeps the decrypted ASN.1.
+  const keyBag = keyBags.find((b) => b.key || b.asn1);
+  if (!keyBag) throw new TaxiiCredentialsError('taxii_client_credentials', 'The client key store (PKCS#12) holds no private key.', KEYSTORE_HINT);
+  const keyPem = keyBag.key
+    ? forge.pki.privateKeyToPem(keyBag.key)
+    : derToPem(forge.asn1.toDer(keyBag.asn1 as forge.asn1.Asn1).getBytes(), 'PRIVATE KEY');
+  const certPems = certBags.flatMap((b) =>
+    b.cert ? [forge.pki.certificateToPem(b.cert)] : b.asn1 ? [derToPem(forge.asn1.toDer(b.asn1 as forge.asn1.Asn1).getBytes(), 'CERTIFICATE')] : [],
+  );
+  if (certPems.length === 0) throw new TaxiiCredentialsError('taxii_client_credentials', 'The client key store (PKCS#12) holds no certificate.', KEYSTORE_HINT);
+  // The client certificate is the one that matches the private key; the others are its chain.
+  const privateKey = createPrivateKey(keyPem);
+  const leaf =
+    certPems.find((pem) => {
+      try {
+        return new X509Certificate(pem).checkPrivateKey(privateKey);
+      } catch {
+        return false;
+      }
+    }) ?? certPems[0]!;
+  return { key: keyPem, cert: [leaf, ...certPems.filter((c) => c !== leaf)].join('') };
+}
+
+function derToPem(binary: string, label: string): string {
+  const b64 = Buffer.from(binary, 'binary').toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
+}
+
+/** Errors from tls.createSecureContext, for what checkPemPair/readPkcs12 did not catch. */
+function credentialsError(e: unknown, format: 'pem' | 'pkcs12', hasPassphrase: boolean): TaxiiCredentialsError {
+  const message = e instanceof Error ? e.message : String(e);
+  if (/KEY_VALUES_MISMATCH|key values mismatch/i.test(message)) {
+    return new TaxiiCredentialsError('taxii_client_credentials', 'The client key does not belong to the client certificate.', 'Use the certificate and key that were issued together.');
+  }
+  if (/bad decrypt|mac verify/i.test(message)) {
+    return format === 'pkcs12'
+      ? pkcs12PasswordError(hasPassphrase ? '' : undefined)
+      : new TaxiiCredentialsError('taxii_client_credentials', 'The client key could not be decrypted: the passphrase is wrong.', 'Check flare.taxii.client.key.passphrase.');
+  }
+  return new TaxiiCredentialsError('taxii_client_credentials', `The client certificate or key could not be used (${message}).`, format === 'pkcs12' ? KEYSTORE_HINT : 'Check flare.taxii.client.cert and flare.taxii.client.key.');
+}
