@@ -6,8 +6,8 @@
  * preview, the CLI's `--report` and the run log show. Attribute and object uuids are derived, never reused
  * from CybOX ids (a re-issued package would collide): see `derivedUuid`.
  */
-import { v5 as uuidv5 } from 'uuid';
-import type { Observable } from '../../stix/model/types';
+import crypto from 'node:crypto';
+import type { CyboxObject, Observable } from '../../stix/model/types';
 import type { MispAttribute, MispObject, MispTag } from '../model';
 
 /** Fixed namespace for every uuid FLARE MISP derives (UUIDv5). Never change it: uuids would all move. */
@@ -18,8 +18,24 @@ export const FLARE_UUID_NAMESPACE = '6f2d4a4e-5b1c-4f0e-9a57-3c1d2e8b7a90';
  * uuid and a stable key (the CybOX id plus a path, or the value's own identity when there is no id).
  */
 export function derivedUuid(eventUuid: string, key: string): string {
-  return uuidv5(`${eventUuid}|${key}`, FLARE_UUID_NAMESPACE);
+  // RFC 4122 UUIDv5, byte-identical to uuid's v5(`${eventUuid}|${key}`, FLARE_UUID_NAMESPACE) (tested), computed
+  // with the namespace bytes prepared once: conversion derives one uuid per attribute, so this is a hot path.
+  const name = `${eventUuid}|${key}`;
+  const input = Buffer.allocUnsafe(16 + Buffer.byteLength(name, 'utf8'));
+  NAMESPACE_BYTES.copy(input, 0);
+  input.write(name, 16, 'utf8');
+  const h = crypto.hash ? crypto.hash('sha1', input, 'buffer') : crypto.createHash('sha1').update(input).digest();
+  h[6] = (h[6]! & 0x0f) | 0x50;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const x = HEX;
+  return (
+    x[h[0]!]! + x[h[1]!]! + x[h[2]!]! + x[h[3]!]! + '-' + x[h[4]!]! + x[h[5]!]! + '-' + x[h[6]!]! + x[h[7]!]! + '-' +
+    x[h[8]!]! + x[h[9]!]! + '-' + x[h[10]!]! + x[h[11]!]! + x[h[12]!]! + x[h[13]!]! + x[h[14]!]! + x[h[15]!]!
+  );
 }
+
+const NAMESPACE_BYTES = Buffer.from(FLARE_UUID_NAMESPACE.replaceAll('-', ''), 'hex');
+const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => (i + 0x100).toString(16).slice(1));
 
 /** What happened to one CybOX object, for the coverage report. */
 export type MappingOutcome = 'mapped' | 'text' | 'skipped';
@@ -76,6 +92,13 @@ export interface MappingContext {
   tags?: MispTag[];
   /** Follows an idref to its definition (observables and objects are often referenced, not repeated). */
   resolve(idref: string): Observable | undefined;
+  /**
+   * Follows an idref to a CybOX Object (`Related_Object idref=…`, `Object idref=…`, an e-mail attachment's
+   * `object_reference`). Optional (added by issue 6): without it, such references still become object references by
+   * derived uuid, but values read through them (the IP of a `Resolved_To`, an attachment's file name) are not.
+   * `resolversFor(pkg)` in observables/ gives both resolvers for a package.
+   */
+  resolveObject?(idref: string): CyboxObject | undefined;
   report: ConversionReport;
 }
 
