@@ -35,7 +35,7 @@ describe('TAXII health through the service and the old endpoint', () => {
     cleanups.push(() => http.close());
     const body = (await (await fetch(`${http.url}/checkTaxiiStatus`)).json()) as Record<string, unknown>;
     expect(body).toMatchObject({ resourceType: 'FLARE/TAXII', resource: taxii.urls.poll, statusCode: 200, ok: true, configured: true });
-    const polls = taxii.requests.filter((r) => r.request?.kind === 'Poll_Request' || /Poll_Request/.test(r.body ?? ''));
+    const polls = taxii.requests.filter((r) => r.request?.type === 'Poll_Request');
     expect(polls.length).toBeGreaterThan(0);
     expect(polls.every((r) => /COUNT_ONLY/.test(r.body ?? ''))).toBe(true);
   });
