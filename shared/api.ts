@@ -156,6 +156,12 @@ export interface PreviewResult {
   event: unknown;
   warnings: string[];
   dropped: string[];
+  /** Values written defanged in the package (`hxxp`, `[.]`) and restored in the event. */
+  refanged?: string[];
+  /** The distribution policy's decision and why, e.g. `0 (your organisation only): tlp:amber → 0; ais:everyone → default (3)`. */
+  distributionDecision?: string;
+  /** STIX packages in the XML (only the first is previewed). */
+  packages?: number;
 }
 
 export interface AdminApi {

@@ -26,6 +26,8 @@ import { MispClient } from './misp/client/client';
 import { mispClientOptionsFromConfig } from './misp/client/from-config';
 import { mispHealthResult } from './misp/client/health';
 import { checkTaxiiHealth } from './taxii/health';
+import { readPackages } from './stix/index';
+import { buildEvent, summarizeReport } from './misp/convert/event/index';
 import type { Logger } from './log/types';
 
 export interface ServiceOptions {
@@ -262,8 +264,15 @@ export class FlareService implements AdminApi {
     throw new NotAvailableError('The quarantine');
   }
 
-  async previewPackage(_xml: string): Promise<PreviewResult> {
-    throw new NotAvailableError('Package preview');
+  async previewPackage(xml: string): Promise<PreviewResult> {
+    const packages = readPackages(xml);
+    const first = packages[0];
+    if (!first) throw new FlareError('stix_not_a_package', 'The XML holds no STIX package.');
+    // Previews work before MISP is configured: the shipped defaults then decide (distribution 0).
+    const built = buildEvent(first, { misp: this.store?.current.config.misp ?? {} });
+    const summary = summarizeReport(built.report);
+    const warnings = packages.length > 1 ? [`The XML holds ${packages.length} packages; only the first (${first.id ?? 'without id'}) is previewed.`, ...summary.warnings] : summary.warnings;
+    return { event: built.event, warnings, dropped: summary.dropped, refanged: summary.refanged, distributionDecision: built.distribution.summary, packages: packages.length };
   }
 }
 

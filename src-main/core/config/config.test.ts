@@ -108,6 +108,8 @@ describe('bad configuration: each error names file, line, key and what is expect
     ['config.properties', 'misp.authorization.key', 'short', 'expected the 40-character MISP automation key'],
     ['config.properties', 'flare.misp.distribution', '7', 'expected a distribution level from 0 to 4, found "7"'],
     ['config.properties', 'flare.misp.distribution', '4', 'is 4 (sharing group) but flare.misp.sharing-group is empty: name the sharing group'],
+    ['config.properties', 'flare.misp.distribution.policy', 'tlp:purple=1', 'expected marking=level pairs with a marking among tlp:white, tlp:green, tlp:amber, tlp:red, ais:everyone, ais:usg, ais:none, unmarked (found "tlp:purple=1"), found "tlp:purple=1"'],
+    ['config.properties', 'flare.misp.distribution.policy', 'tlp:amber=5', 'expected a level from 0 to 4 or default for tlp:amber (found "tlp:amber=5"), found "tlp:amber=5"'],
     ['config.properties', 'flare.taxii.ca', 'certs/missing-ca.pem', 'file not found: '],
     ['application.properties', 'ctimeout', '10s', 'expected a number of milliseconds, at least 100, found "10s"'],
     ['application.properties', 'logging.level.root', 'VERBOSE', 'expected one of ERROR, WARN, INFO, DEBUG, TRACE, found "VERBOSE"'],
@@ -245,5 +247,31 @@ describe('where things are', () => {
     expect(resolveConfigDir(undefined, { FLARE_MISP_HOME: home }, '/d')).toEqual({ dir: path.join(home, 'config'), reason: 'FLARE_MISP_HOME' });
     expect(resolveConfigDir(undefined, { FLARE_MISP_HOME: path.join(home, 'config') }, '/d')).toEqual({ dir: path.join(home, 'config'), reason: 'FLARE_MISP_HOME' });
     expect(resolveConfigDir(undefined, {}, '/d')).toEqual({ dir: '/d', reason: 'default' });
+  });
+});
+
+describe('distribution policy', () => {
+  it('is safe by default: only TLP:WHITE/GREEN and AIS consent EVERYONE reach flare.misp.distribution', () => {
+    const { config } = loadConfig(copyConfig(SHIPPED), {});
+    expect(config.misp.distributionPolicy).toEqual({
+      'tlp:white': 'default',
+      'tlp:green': 'default',
+      'tlp:amber': 0,
+      'tlp:red': 0,
+      'ais:everyone': 'default',
+      'ais:usg': 0,
+      'ais:none': 0,
+      unmarked: 0,
+    });
+  });
+
+  it('takes the admin\'s overrides (case-insensitive, spaces allowed) over the safe defaults', () => {
+    const dir = copyConfig(SHIPPED);
+    withLine(dir, 'config.properties', 'flare.misp.distribution', '3');
+    withLine(dir, 'config.properties', 'flare.misp.distribution.policy', 'TLP:AMBER = 1, ais:usg=2 ,unmarked=default');
+    const { config, warnings } = loadConfig(dir, {});
+    expect(warnings).toEqual([]);
+    expect(config.misp.distribution).toBe(3);
+    expect(config.misp.distributionPolicy).toMatchObject({ 'tlp:amber': 1, 'ais:usg': 2, unmarked: 'default', 'tlp:red': 0, 'ais:none': 0, 'tlp:green': 'default' });
   });
 });

@@ -31,6 +31,28 @@ export interface TaxiiConfig {
   maxWaitSeconds: number;
 }
 
+/** A marking the distribution policy decides on (`flare.misp.distribution.policy`). */
+export type PolicyMarking = 'tlp:white' | 'tlp:green' | 'tlp:amber' | 'tlp:red' | 'ais:everyone' | 'ais:usg' | 'ais:none' | 'unmarked';
+export const POLICY_MARKINGS: readonly PolicyMarking[] = ['tlp:white', 'tlp:green', 'tlp:amber', 'tlp:red', 'ais:everyone', 'ais:usg', 'ais:none', 'unmarked'];
+/** A MISP distribution level 0–4, or `default`: the configured `flare.misp.distribution` (and sharing group). */
+export type PolicyLevel = 0 | 1 | 2 | 3 | 4 | 'default';
+/** The distribution each marking allows; a package gets the most restrictive level among its markings. */
+export type DistributionPolicy = Record<PolicyMarking, PolicyLevel>;
+/**
+ * Safe by default: only TLP:WHITE/GREEN and AIS consent EVERYONE reach the configured distribution; TLP:AMBER/RED,
+ * AIS consent USG/NONE and packages without any TLP or AIS marking stay in your organisation (0).
+ */
+export const SAFE_DISTRIBUTION_POLICY: Readonly<DistributionPolicy> = {
+  'tlp:white': 'default',
+  'tlp:green': 'default',
+  'tlp:amber': 0,
+  'tlp:red': 0,
+  'ais:everyone': 'default',
+  'ais:usg': 0,
+  'ais:none': 0,
+  unmarked: 0,
+};
+
 export interface MispConfig {
   /** True when a MISP URL and an API key are set. */
   configured: boolean;
@@ -43,6 +65,8 @@ export interface MispConfig {
   clientCertFile?: string;
   clientKeyFile?: string;
   distribution: number;
+  /** Distribution by marking: SAFE_DISTRIBUTION_POLICY with the `flare.misp.distribution.policy` overrides. */
+  distributionPolicy: DistributionPolicy;
   sharingGroup?: string;
   threatLevel: number;
   analysis: number;

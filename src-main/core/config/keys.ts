@@ -5,6 +5,7 @@
  * from logs), which environment variable overrides it, and how its text is validated (a zod schema).
  */
 import { z } from 'zod';
+import { POLICY_MARKINGS, type PolicyLevel, type PolicyMarking } from './config';
 
 export type ConfigFileName = 'config.properties' | 'application.properties';
 
@@ -84,6 +85,26 @@ const commaList = z.string().transform((v) =>
     .filter(Boolean),
 );
 
+/** `tlp:amber=1, unmarked=default`: overrides of the distribution policy (config.ts SAFE_DISTRIBUTION_POLICY). */
+const distributionPolicy = z.string().transform((v, ctx) => {
+  const out: Partial<Record<PolicyMarking, PolicyLevel>> = {};
+  for (const part of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([a-z:]+)\s*=\s*([^\s=]+)$/i.exec(part);
+    const marking = m?.[1]?.toLowerCase() as PolicyMarking | undefined;
+    const level = m?.[2]?.toLowerCase();
+    if (!marking || !POLICY_MARKINGS.includes(marking)) {
+      ctx.addIssue({ code: 'custom', message: `expected marking=level pairs with a marking among ${POLICY_MARKINGS.join(', ')} (found "${part}")` });
+      return z.NEVER;
+    }
+    if (level !== 'default' && !/^[0-4]$/.test(level ?? '')) {
+      ctx.addIssue({ code: 'custom', message: `expected a level from 0 to 4 or default for ${marking} (found "${part}")` });
+      return z.NEVER;
+    }
+    out[marking] = level === 'default' ? 'default' : (Number(level) as PolicyLevel);
+  }
+  return out;
+});
+
 const C = 'config.properties' as const;
 const A = 'application.properties' as const;
 
@@ -127,6 +148,7 @@ export const KEYS: readonly KeySpec[] = [
   { key: 'flare.misp.client.cert', file: C, describe: 'Client certificate (PEM) presented to MISP, if your MISP requires one', schema: path_ },
   { key: 'flare.misp.client.key', file: C, describe: 'Private key (PEM) of the MISP client certificate', schema: path_ },
   { key: 'flare.misp.distribution', file: C, describe: 'Distribution for shareable data (TLP:WHITE/GREEN with AIS consent EVERYONE): 0 organisation, 1 community, 2 connected, 3 all, 4 sharing group', default: '0', schema: wholeNumber('a distribution level from 0 to 4', 0, 4) },
+  { key: 'flare.misp.distribution.policy', file: C, describe: 'Distribution by marking, overriding the safe defaults (tlp:white, tlp:green, ais:everyone → flare.misp.distribution; tlp:amber, tlp:red, ais:usg, ais:none, unmarked → 0): comma-separated marking=level, level 0 to 4 or default; the most restrictive marking of a package wins', default: '', schema: distributionPolicy },
   { key: 'flare.misp.sharing-group', file: C, describe: 'Sharing group id or uuid (needed when distribution is 4)', schema: anyText },
   { key: 'flare.misp.threat-level', file: C, describe: 'Threat level of new events: 1 high, 2 medium, 3 low, 4 undefined', default: '4', schema: wholeNumber('a threat level from 1 to 4', 1, 4) },
   { key: 'flare.misp.analysis', file: C, describe: 'Analysis state of new events: 0 initial, 1 ongoing, 2 completed', default: '0', schema: wholeNumber('an analysis state from 0 to 2', 0, 2) },

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Properties } from 'properties-file/parser';
 import { FlareError } from '../errors';
 import { KEYS, KEY_INDEX, LEGACY_CURSOR_KEY, isSecretKey, type ConfigFileName, type KeySpec } from './keys';
-import type { Config, LogLevelName, MispImportMode, ProcessType, TaxiiClientAuth } from './config';
+import { SAFE_DISTRIBUTION_POLICY, type Config, type DistributionPolicy, type LogLevelName, type MispImportMode, type ProcessType, type TaxiiClientAuth } from './config';
 
 export const CONFIG_FILES: readonly ConfigFileName[] = ['config.properties', 'application.properties'];
 
@@ -310,6 +310,7 @@ function assemble(dir: string, raw: Map<string, RawEntry>, entries: Map<string, 
       ...(mispClientCert && { clientCertFile: mispClientCert }),
       ...(mispClientKey && { clientKeyFile: mispClientKey }),
       distribution,
+      distributionPolicy: { ...SAFE_DISTRIBUTION_POLICY, ...(get<Partial<DistributionPolicy>>('flare.misp.distribution.policy') ?? {}) },
       ...(sharingGroup && { sharingGroup }),
       threatLevel: get<number>('flare.misp.threat-level')!,
       analysis: get<number>('flare.misp.analysis')!,

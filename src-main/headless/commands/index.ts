@@ -5,6 +5,7 @@ import { registerCheckMisp } from './check-misp';
 import { registerStix } from './stix';
 import { registerCheckTaxii } from './check-taxii';
 import { registerTaxii } from './taxii';
+import { registerConvert } from './convert';
 
 /**
  * Every CLI command registers itself here: one line per command module. A module exports
@@ -17,4 +18,5 @@ export function registerCommands(program: Command): void {
   registerStix(program);
   registerCheckTaxii(program);
   registerTaxii(program);
+  registerConvert(program);
 }

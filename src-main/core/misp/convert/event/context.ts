@@ -1,0 +1,346 @@
+/**
+ * The state of one package's conversion: the id index, the policy, the collected parts, and the helpers every
+ * construct handler uses — scopes (comment, tags, distribution for what a construct makes), mapping an observable
+ * through the issue-6 mapper, and building attributes and objects with derived uuids.
+ */
+import type { CyboxObject, Marking, Observable, StixPackage } from '../../../stix/model/types';
+import { resolveRef, type IdIndex } from '../../../stix/index';
+import { scanModel, type ModelScan } from './scan';
+import type { AttributeDistribution, EventDistribution, MispAttribute, MispObject, MispObjectReference, MispTag } from '../../model';
+import { defaultCategory, templateFor } from '../../validate/index';
+import { ConversionReport, derivedUuid, type MapObservable, type Mapped, type MappingContext } from '../contract';
+import { decide, policyMarkings, readMarkings, stricter, targetedId, type DistributionDecision, type MarkingFacts, type PolicySettings } from './markings';
+import { EventParts, joinComment, unionTags } from './parts';
+
+/** What everything made for one construct carries. */
+export interface Scope {
+  /** Comment for every attribute and object made. */
+  comment?: string;
+  /** Tags for every attribute made (construct markings, kill chain, confidence, TTP galaxies). */
+  tags: MispTag[];
+  /** Set only when the construct's markings are stricter than the event's. */
+  distribution?: EventDistribution;
+  sharingGroupId?: number;
+  toIds: boolean;
+  /** The STIX id or path, for the report. */
+  where: string;
+}
+
+const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
+
+/** Readable text for comments: one line, at most `max` characters. */
+export function brief(s: string | undefined, max = 1000): string | undefined {
+  if (s === undefined) return undefined;
+  const t = oneLine(s);
+  if (t === '') return undefined;
+  return t.length <= max ? t : `${t.slice(0, max - 1)}…`;
+}
+
+/** Parts of a comment joined with " | ", empty ones left out. */
+export function commentOf(...parts: (string | undefined | false)[]): string | undefined {
+  const kept = parts.filter((p): p is string => typeof p === 'string' && p.trim() !== '');
+  return kept.length ? kept.join(' | ') : undefined;
+}
+
+/** A tag value as MISP machine tags take it: no double quotes inside, one line. */
+export function tagValue(s: string): string {
+  return oneLine(s).replace(/"/g, "'").slice(0, 200);
+}
+
+export class BuildContext {
+  readonly parts: EventParts;
+  readonly index: IdIndex;
+  /** Markings whose Controlled_Structure names one construct by id, by that id. */
+  private readonly targeted = new Map<string, Marking[]>();
+  /** Stand-ins built for references (one per target, so a repeat is recognised as a repeat). */
+  private readonly wrappers = new Map<object, Observable>();
+  /** Observable definitions mapped once already (a repeat use only merges, it does not count twice). */
+  private readonly mappedObservables = new Set<Observable>();
+  /** Event tags, in order. */
+  readonly eventTags: MispTag[] = [];
+  /** What each construct produced (uuids of kept attributes and objects), for report objects' references. */
+  readonly produced = new Map<object, string[]>();
+
+  constructor(
+    readonly model: StixPackage,
+    readonly eventUuid: string,
+    readonly report: ConversionReport,
+    readonly settings: PolicySettings,
+    private readonly map: MapObservable,
+  ) {
+    this.parts = new EventParts(report);
+    this.scan = scanModel(model);
+    this.index = this.scan.index;
+    for (const dup of this.index.duplicates) report.warn('duplicate-id', `the id ${dup} is defined more than once; references use the first definition`, dup);
+    for (const { construct, handling } of this.scan.marked) {
+      for (const m of handling) {
+        const target = targetedId(m);
+        if (target !== undefined && target !== construct.id) {
+          const list = this.targeted.get(target) ?? [];
+          list.push(m);
+          this.targeted.set(target, list);
+        }
+      }
+    }
+  }
+
+  /** The resolvers handed to the mapper, made once per package. */
+  private readonly resolveFn = (idref: string): Observable | undefined => this.resolveId(idref);
+  private readonly resolveObjectFn = (idref: string): CyboxObject | undefined => this.resolveObjectId(idref);
+
+  /** Definitions by kind, marked constructs, timestamps: the package read once. */
+  readonly scan: ModelScan;
+
+  /** The event-level decision, set by the builder once the header was read. */
+  eventDecision!: DistributionDecision;
+
+  uuid(key: string): string {
+    return derivedUuid(this.eventUuid, key);
+  }
+
+  addEventTag(name: string): void {
+    const n = name.trim();
+    if (n !== '' && !this.eventTags.some((t) => t.name === n)) this.eventTags.push({ name: n });
+  }
+
+  // ——— markings and scopes ———————————————————————————————————————————————————————————————————
+
+  /** The markings that apply to a construct: its own (those not aimed at another construct) and those aimed at it. */
+  markingsOf(c: { id?: string; handling?: Marking[] }): MarkingFacts {
+    const own = (c.handling ?? []).filter((m) => {
+      const t = targetedId(m);
+      return t === undefined || t === c.id;
+    });
+    const aimed = c.id !== undefined ? (this.targeted.get(c.id) ?? []) : [];
+    return readMarkings([...own, ...aimed]);
+  }
+
+  /** Tags and (when stricter than the event) distribution from a construct's markings. */
+  scopeFor(c: { id?: string; handling?: Marking[] }, base: Omit<Scope, 'tags'> & { tags?: MispTag[] }): Scope {
+    if ((c.handling === undefined || c.handling.length === 0) && (c.id === undefined || !this.targeted.has(c.id))) return { ...base, tags: base.tags ?? [] };
+    const facts = this.markingsOf(c);
+    const scope: Scope = { ...base, tags: unionTags(base.tags, facts.tags.map((name) => ({ name }))) ?? [] };
+    const decision = decide(policyMarkings(facts, false), this.settings);
+    if (decision) {
+      const d = stricter(decision.distribution, this.eventDecision.distribution);
+      if (d !== this.eventDecision.distribution) {
+        scope.distribution = stricter(d, scope.distribution ?? d);
+        if (d === 4 && decision.sharingGroupId !== undefined) scope.sharingGroupId = decision.sharingGroupId;
+        this.report.info('distribution', `${c.id ?? base.where}: its markings restrict it to distribution ${decision.summary}`, c.id ?? base.where);
+      }
+    }
+    return scope;
+  }
+
+  /** Applies a scope to an attribute made outside the mapper. */
+  private applyScope(a: MispAttribute, scope: Scope): void {
+    if (scope.comment !== undefined && a.comment !== scope.comment) {
+      const comment = joinComment(a.comment, scope.comment);
+      if (comment !== undefined) a.comment = comment;
+    }
+    if (scope.tags.length > 0) {
+      const tags = unionTags(a.Tag, scope.tags);
+      if (tags) a.Tag = tags;
+    }
+    if (!scope.toIds) a.to_ids = false;
+    if (scope.distribution !== undefined) {
+      a.distribution = a.distribution === undefined || a.distribution === 5 ? scope.distribution : stricter(a.distribution, scope.distribution);
+      if (a.distribution === 4 && scope.sharingGroupId !== undefined) a.sharing_group_id = scope.sharingGroupId;
+    }
+  }
+
+  private applyObjectScope(o: MispObject, scope: Scope): void {
+    const comment = joinComment(o.comment, scope.comment);
+    if (comment !== undefined) o.comment = comment;
+    if (scope.distribution !== undefined) {
+      o.distribution = o.distribution === undefined || o.distribution === 5 ? scope.distribution : stricter(o.distribution, scope.distribution);
+      if (o.distribution === 4 && scope.sharingGroupId !== undefined) o.sharing_group_id = scope.sharingGroupId;
+    }
+    for (const a of o.Attribute) {
+      if (scope.tags.length > 0) {
+        const tags = unionTags(a.Tag, scope.tags);
+        if (tags) a.Tag = tags;
+      }
+      if (!scope.toIds) a.to_ids = false;
+    }
+  }
+
+  private remember(owner: object | undefined, uuids: string[]): void {
+    if (!owner || uuids.length === 0) return;
+    let set = this.producedSets.get(owner);
+    if (!set) {
+      this.producedSets.set(owner, (set = new Set()));
+      this.produced.set(owner, []);
+    }
+    const list = this.produced.get(owner)!;
+    for (const u of uuids) {
+      if (set.has(u)) continue;
+      set.add(u);
+      list.push(u);
+    }
+  }
+  private readonly producedSets = new Map<object, Set<string>>();
+
+  // ——— observables ——————————————————————————————————————————————————————————————————————————
+
+  /** Follows an idref to an observable; an idref to a CybOX object gives an observable wrapping that object. */
+  resolveId(idref: string, depth = 0): Observable | undefined {
+    const target = this.index.byId.get(idref);
+    if (!target || depth > 8) return undefined;
+    if (target.kind === 'observable') return target.idref !== undefined ? this.resolveId(target.idref, depth + 1) : target;
+    if (target.kind === 'object') return this.wrapper(target, () => wrapObject(target));
+    return undefined;
+  }
+
+  /** Follows an idref to a CybOX object (or to the object of the observable it names). */
+  resolveObjectId(idref: string, depth = 0): CyboxObject | undefined {
+    const target = this.index.byId.get(idref);
+    if (!target || depth > 8) return undefined;
+    if (target.kind === 'object') return target.idref !== undefined ? this.resolveObjectId(target.idref, depth + 1) : target;
+    if (target.kind === 'observable') {
+      if (target.idref !== undefined) return this.resolveObjectId(target.idref, depth + 1);
+      return target.object?.idref !== undefined ? this.resolveObjectId(target.object.idref, depth + 1) : target.object;
+    }
+    return undefined;
+  }
+
+  private wrapper(key: object, make: () => Observable): Observable {
+    let w = this.wrappers.get(key);
+    if (!w) this.wrappers.set(key, (w = make()));
+    return w;
+  }
+
+  /** The definition of an observable (itself, or what its idref points at); undefined when the idref dangles. */
+  resolveObservable(o: Observable, where: string): Observable | undefined {
+    if (o.idref === undefined) {
+      if (o.object?.idref !== undefined && o.object.properties === undefined) {
+        const target = resolveRef(this.index, o.object);
+        if (target) return this.wrapper(o, () => ({ ...o, object: target }));
+        this.report.warn('unresolved-idref', `the object ${o.object.idref} is referenced but not defined in the package: dropped`, where);
+        return undefined;
+      }
+      return o;
+    }
+    const def = this.resolveId(o.idref);
+    if (!def) this.report.warn('unresolved-idref', `the observable ${o.idref} is referenced but not defined in the package: dropped`, where);
+    return def;
+  }
+
+  /**
+   * Maps one observable (resolved) with the issue-6 mapper in a scope, adds what it made to the event and returns the
+   * kept pieces. A repeat of an observable already mapped merges into the first (same derived uuids).
+   */
+  mapUse(def: Observable, scope: Scope, owner?: object): Mapped {
+    const repeat = this.mappedObservables.has(def);
+    this.mappedObservables.add(def);
+    const ctx: MappingContext = {
+      eventUuid: this.eventUuid,
+      toIds: scope.toIds && def.negate !== true,
+      tags: scope.tags,
+      resolve: this.resolveFn,
+      resolveObject: this.resolveObjectFn,
+      report: repeat ? new ConversionReport() : this.report,
+    };
+    const comment = commentOf(scope.comment, def.negate === true && 'negated observable (NOT)', def.title && `observable: ${brief(def.title, 200)}`);
+    if (comment !== undefined) ctx.comment = comment;
+    let mapped: Mapped;
+    try {
+      mapped = this.map(def, ctx);
+    } catch (e) {
+      this.report.warn('mapping-failed', `the observable could not be mapped: ${e instanceof Error ? e.message : String(e)}`, def.id ?? scope.where);
+      return { attributes: [], objects: [] };
+    }
+    const full: Scope = { ...scope, toIds: ctx.toIds };
+    if (comment !== undefined) full.comment = comment;
+    const attributes = mapped.attributes.map((a) => {
+      this.applyScope(a, full);
+      return this.parts.addAttribute(a, def.id ?? scope.where);
+    });
+    const objects = mapped.objects.map((o) => {
+      this.applyObjectScope(o, full);
+      return this.parts.addObject(o);
+    });
+    this.remember(owner, [...attributes.map((a) => a.uuid), ...objects.map((o) => o.uuid)]);
+    return { attributes, objects };
+  }
+
+  // ——— pieces made here ——————————————————————————————————————————————————————————————————————
+
+  /** An attribute of our own (not from CybOX), uuid derived from `key`, category the type's default. */
+  attribute(key: string, type: string, value: string, scope: Scope, extra: Partial<MispAttribute> = {}, owner?: object): MispAttribute {
+    const a: MispAttribute = {
+      uuid: this.uuid(key),
+      type,
+      category: extra.category ?? defaultCategory(type) ?? 'Other',
+      value,
+      to_ids: extra.to_ids ?? false,
+      ...extra,
+    };
+    if (a.comment === undefined || a.comment === '') delete a.comment;
+    this.applyScope(a, scope);
+    const kept = this.parts.addAttribute(a, scope.where);
+    this.remember(owner, [kept.uuid]);
+    return kept;
+  }
+
+  /**
+   * An object of our own from its template: relations with empty values are left out; undefined (nothing added) when
+   * the template's required relations are not met.
+   */
+  object(
+    key: string,
+    name: string,
+    relations: [relation: string, value: string | undefined][],
+    scope: Scope,
+    extra: { comment?: string; references?: MispObjectReference[] } = {},
+    owner?: object,
+  ): MispObject | undefined {
+    const template = templateFor(name);
+    if (!template) throw new Error(`no object template named ${name}`);
+    const uuid = this.uuid(key);
+    const attributes: MispAttribute[] = [];
+    for (const [relation, raw] of relations) {
+      const value = raw?.trim();
+      const spec = template.relations.get(relation);
+      if (!spec || value === undefined || value === '') continue;
+      const def = defaultCategory(spec.type) ?? 'Other';
+      const category = spec.categories && !spec.categories.includes(def) ? spec.categories[0]! : def;
+      attributes.push({
+        uuid: derivedUuid(uuid, `${relation}|${attributes.filter((a) => a.object_relation === relation).length}`),
+        object_relation: relation,
+        type: spec.type,
+        category,
+        value,
+        to_ids: false,
+        ...(spec.disableCorrelation ? { disable_correlation: true } : {}),
+      });
+    }
+    const present = (r: string) => attributes.some((a) => a.object_relation === r);
+    if (!template.required.every(present) || (template.requiredOneOf.length > 0 && !template.requiredOneOf.some(present))) return undefined;
+    const o: MispObject = {
+      uuid,
+      name,
+      'meta-category': template.metaCategory,
+      description: template.description,
+      template_uuid: template.uuid,
+      template_version: template.version,
+      Attribute: attributes,
+    };
+    if (extra.comment) o.comment = extra.comment;
+    if (extra.references && extra.references.length) o.ObjectReference = extra.references;
+    this.applyObjectScope(o, scope);
+    const kept = this.parts.addObject(o);
+    this.remember(owner, [kept.uuid]);
+    return kept;
+  }
+
+  /** Attribute distribution of a scope (undefined = inherit the event). */
+  static distributionOf(scope: Scope): AttributeDistribution | undefined {
+    return scope.distribution;
+  }
+}
+
+/** An observable standing for a CybOX object referenced directly (`<cybox:Object idref=…>`). */
+function wrapObject(object: CyboxObject): Observable {
+  return { kind: 'observable', keywords: [], sources: [], object, extensions: [] };
+}
