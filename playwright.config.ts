@@ -3,6 +3,8 @@ import { defineConfig } from '@playwright/test';
 // e2e: the UI in Debian's Chromium (/usr/bin/chromium; never a downloaded browser) against the real headless
 // server, and the Electron launch where an Electron binary exists.
 const PORT = Number(process.env.FLARE_E2E_PORT ?? 18765);
+/** The headless service wired to the TAXII and MISP test servers (e2e/support/start-stack.ts). */
+export const WIRED_PORT = PORT + 1;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({
@@ -23,12 +25,23 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     },
   },
-  webServer: {
-    command: `node e2e/support/start-server.mjs ${PORT}`,
-    url: `http://127.0.0.1:${PORT}/`,
-    timeout: 60_000,
-    reuseExistingServer: false,
-    stdout: 'pipe',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      // The shipped, unconfigured setup: what a new user sees first.
+      command: `node e2e/support/start-server.mjs ${PORT}`,
+      url: `http://127.0.0.1:${PORT}/`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
+      command: `node node_modules/tsx/dist/cli.mjs e2e/support/start-stack.ts ${WIRED_PORT}`,
+      url: `http://127.0.0.1:${WIRED_PORT}/`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+  ],
 });
