@@ -12,8 +12,12 @@
  * - comments and processing instructions are dropped; empty elements are written `<a></a>`.
  * Ids and idrefs stay exactly as written: they are the identities dedup and MISP use.
  *
- * It is produced in two passes over the tree: the first assigns the prefixes (they must be declared on the
- * root, before any of them is used), the second writes the text in chunks straight into the hash.
+ * `canonicalXml` writes it as a string, in two passes over the tree: the first assigns the prefixes (they must be
+ * declared on the root, before any of them is used), the second writes the text. `contentHash` hashes the same
+ * bytes without building any string (it runs once per package read, and string building was most of its cost):
+ * one pass encodes the canonical form as UTF-8 straight into a reused byte buffer, assigning the prefixes as it
+ * goes — in the same order as the first pass would — and the root's declarations, known only at the end, are
+ * hashed in their place between the root's name and the rest. canonical.test.ts checks both give the same bytes.
  */
 import { createHash } from 'node:crypto';
 import { NS } from './namespaces';
@@ -21,11 +25,21 @@ import type { XmlAttribute, XmlElement } from './xml/tree';
 
 const CHUNK = 64 * 1024;
 
-/** sha256 (hex) of the canonical form of an element. */
+/** sha256 (hex) of the canonical form of an element (the UTF-8 bytes of `canonicalXml(el)`). */
 export function contentHash(el: XmlElement): string {
-  const hash = createHash('sha256');
-  writeCanonical(el, (chunk) => hash.update(chunk, 'utf8'));
-  return hash.digest('hex');
+  const h = new CanonicalHasher();
+  const walk = (e: XmlElement): void => {
+    h.open(e);
+    const { children } = e;
+    for (let i = 0; i < children.length; i++) {
+      const c = children[i]!;
+      if (typeof c === 'string') h.text(c);
+      else walk(c);
+    }
+    h.close();
+  };
+  walk(el);
+  return h.digest();
 }
 
 export function canonicalXml(el: XmlElement): string {
@@ -135,3 +149,202 @@ export function escapeAttribute(s: string): string {
     c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '"' ? '&quot;' : c === '\t' ? '&#x9;' : c === '\n' ? '&#xA;' : '&#xD;',
   );
 }
+
+// ——— the streaming hasher behind contentHash ————————————————————————————————————————————————————————
+
+/** One buffer reused by hasher after hasher (packages are read one after the other); not kept past KEEP. */
+let scratch: Buffer | undefined = Buffer.allocUnsafe(256 * 1024);
+const KEEP = 4 * 1024 * 1024;
+
+const LT = 0x3c;
+const GT = 0x3e;
+const SLASH = 0x2f;
+const SPACE = 0x20;
+const EQ = 0x3d;
+const QUOTE = 0x22;
+
+/** What keeps a value from being written as it is: a character to escape. */
+const ESCAPED_IN_TEXT = /[&<>\r]/;
+const ESCAPED_IN_ATTR = /[&<"\t\n\r]/;
+
+/**
+ * UTF-8 bytes of element and attribute names, by name. The parser interns names (xml/parse.ts), so the lookup is
+ * a pointer comparison, and copying bytes from a Uint8Array is much cheaper than reading a string's characters
+ * (which, across the many shapes V8 gives strings, is slow). Bounded like the parser's own table.
+ */
+const nameBytes = new Map<string, Uint8Array>();
+const MAX_NAMES = 20_000;
+
+function encodedName(name: string): Uint8Array {
+  let bytes = nameBytes.get(name);
+  if (bytes === undefined) {
+    bytes = Buffer.from(name, 'utf8');
+    if (nameBytes.size < MAX_NAMES) nameBytes.set(name, bytes);
+  }
+  return bytes;
+}
+
+/**
+ * Hashes the canonical form of one package as its elements are given — `open` (start tag), `text`, `close`, in
+ * document order — without ever building it as a string: the UTF-8 bytes are written straight into a reused
+ * buffer. The parser feeds one while it reads (xml/parse.ts: the package is hashed while its strings are fresh),
+ * `contentHash` walks a tree into one. Prefixes are assigned on entering each element in canonicalXml's first-pass
+ * order — its namespace, its attributes' (sorted), its xsi:type's — which, the walk being in document order too,
+ * gives every namespace the same prefix; the root's declarations, known only at the end, are hashed in their place
+ * between the root's name and the rest. Names are copied from their cached bytes; values and text are escaped as
+ * `escapeText` / `escapeAttribute` do and encoded by Buffer.write (as `hash.update(s, 'utf8')` would: a lone
+ * surrogate becomes U+FFFD) — no character is read in JavaScript. canonical.test.ts holds it to canonicalXml.
+ */
+export class CanonicalHasher {
+  private buf: Buffer;
+  private pos = 0;
+  private readonly prefixes = new GeneratedPrefixes();
+  /** Where the root's namespace declarations belong (right after its name). */
+  private declAt = -1;
+  /** For each open element: where its qualified name was written, and its length in bytes (for the end tag). */
+  private readonly names: number[] = [];
+
+  constructor() {
+    if (scratch !== undefined) {
+      this.buf = scratch;
+      scratch = undefined; // in use (a nested hasher gets its own)
+    } else this.buf = Buffer.allocUnsafe(64 * 1024);
+  }
+
+  /** The start tag of the next element (the first one is the root). */
+  open(el: XmlElement): void {
+    const attrs = sortedAttributes(el);
+    const prefixes = this.prefixes;
+    prefixes.use(el.ns);
+    for (let i = 0; i < attrs.length; i++) {
+      const a = attrs[i]!;
+      if (a.uri !== '' && !isSkipped(a)) prefixes.use(a.uri);
+    }
+    const xsiType = el.xsiType;
+    if (xsiType) prefixes.use(xsiType.ns);
+
+    this.byte(LT);
+    const nameAt = this.pos;
+    this.name(el.ns, el.local);
+    this.names.push(nameAt, this.pos - nameAt);
+    if (this.declAt < 0) this.declAt = this.pos;
+    for (let i = 0; i < attrs.length; i++) {
+      const a = attrs[i]!;
+      if (isSkipped(a)) continue;
+      this.byte(SPACE);
+      this.name(a.uri, a.local);
+      this.byte(EQ);
+      this.byte(QUOTE);
+      if (xsiType && a.uri === NS.xsi && a.local === 'type') {
+        // The QName value, rewritten with the generated prefix.
+        if (xsiType.ns !== '') this.bytes(prefixes.colon(xsiType.ns));
+        this.value(xsiType.local, ESCAPED_IN_ATTR);
+      } else this.value(a.value, ESCAPED_IN_ATTR);
+      this.byte(QUOTE);
+    }
+    this.byte(GT);
+  }
+
+  /** A text child of the element open last (whitespace-only text is not part of the canonical form). */
+  text(s: string): void {
+    if (NON_BLANK.test(s)) this.value(s, ESCAPED_IN_TEXT);
+  }
+
+  /** The end tag of the element open last. */
+  close(): void {
+    const length = this.names.pop()!;
+    const from = this.names.pop()!;
+    this.byte(LT);
+    this.byte(SLASH);
+    // The name again, copied from the start tag.
+    if (this.pos + length > this.buf.length) this.grow(length);
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < length; i++) buf[pos++] = buf[from + i]!;
+    this.pos = pos;
+    this.byte(GT);
+  }
+
+  /** sha256 (hex) of everything given, once the root is closed. The hasher cannot be used after. */
+  digest(): string {
+    const hash = createHash('sha256');
+    hash.update(this.buf.subarray(0, this.declAt));
+    let decls = '';
+    for (const [uri, p] of this.prefixes.byUri) decls += ` xmlns:${p}="${escapeAttribute(uri)}"`;
+    hash.update(decls, 'utf8');
+    hash.update(this.buf.subarray(this.declAt, this.pos));
+    this.release();
+    return hash.digest('hex');
+  }
+
+  /** Gives the buffer back for the next hasher (also when a parse fails half-way). */
+  release(): void {
+    if (this.buf.length <= KEEP) scratch = this.buf;
+    this.pos = 0;
+  }
+
+  private grow(extra: number): void {
+    const need = this.pos + extra;
+    if (need <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < need) size *= 2;
+    const bigger = Buffer.allocUnsafe(size);
+    this.buf.copy(bigger, 0, 0, this.pos);
+    this.buf = bigger;
+  }
+
+  private byte(b: number): void {
+    if (this.pos >= this.buf.length) this.grow(1);
+    this.buf[this.pos++] = b;
+  }
+
+  private bytes(b: Uint8Array): void {
+    const n = b.length;
+    if (this.pos + n > this.buf.length) this.grow(n);
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < n; i++) buf[pos++] = b[i]!;
+    this.pos = pos;
+  }
+
+  /** `prefix:local` (`local` alone for no namespace, `xml:local` for the xml namespace). */
+  private name(uri: string, local: string): void {
+    if (uri !== '') this.bytes(this.prefixes.colon(uri));
+    this.bytes(encodedName(local));
+  }
+
+  /** A value or text, escaped when `escaped` finds a character to escape. */
+  private value(s: string, escaped: RegExp): void {
+    const t = escaped.test(s) ? (escaped === ESCAPED_IN_TEXT ? escapeText(s) : escapeAttribute(s)) : s;
+    const max = t.length * 3; // UTF-8 needs at most 3 bytes per UTF-16 unit
+    if (this.pos + max > this.buf.length) this.grow(max);
+    this.pos += this.buf.write(t, this.pos, 'utf8');
+  }
+}
+
+/** Generated prefixes for the hasher (`n0`…, by namespace), with the bytes of `n0:` — the last one remembered. */
+class GeneratedPrefixes {
+  readonly byUri = new Map<string, string>();
+  private readonly colons = new Map<string, Uint8Array>();
+  private lastUri = '';
+  private lastColon: Uint8Array = XML_COLON;
+
+  /** Assigns the next generated prefix to a namespace not seen yet (as `Prefixes.use`). */
+  use(uri: string): void {
+    if (uri === '' || uri === this.lastUri || uri === NS.xml || this.byUri.has(uri)) return;
+    const p = `n${this.byUri.size}`;
+    this.byUri.set(uri, p);
+    this.colons.set(uri, Buffer.from(`${p}:`, 'latin1'));
+  }
+
+  /** The bytes of `n3:` (or `xml:`) for a namespace already assigned. */
+  colon(uri: string): Uint8Array {
+    if (uri === this.lastUri) return this.lastColon;
+    const p = uri === NS.xml ? XML_COLON : this.colons.get(uri)!;
+    this.lastUri = uri;
+    this.lastColon = p;
+    return p;
+  }
+}
+
+const XML_COLON = Buffer.from('xml:', 'latin1');

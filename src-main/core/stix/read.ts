@@ -14,7 +14,7 @@ import { stixPackage } from './model/package';
 import type { StixPackage } from './model/types';
 import { NS, SUPPORTED_STIX_VERSIONS, TAXII_NAMESPACES } from './namespaces';
 import { decodeBytes } from './xml/decode';
-import { parseXml } from './xml/parse';
+import { packageHash, parseXml } from './xml/parse';
 import { standaloneXml } from './xml/serialize';
 import { attrValue, clarkName, ownText, writtenName, type XmlElement } from './xml/tree';
 import { blankXmlDeclaration, unwrapContent } from './xml/unwrap';
@@ -88,7 +88,9 @@ function extract(content: string | Uint8Array, options: ReadOptions, withModel: 
   return found.map(({ el, ancestors, text: source, warnings: nestedWarnings }) => {
     const warnings = [...parsed.warnings, ...nestedWarnings];
     const version = checkVersion(el, warnings);
-    const envelope: PackageEnvelope = { hash: contentHash(el), xml: standaloneXml(source, el, ancestors), warnings };
+    // Hashed while it was parsed (parse.ts); contentHash gives the same for a package met otherwise.
+    const hash = packageHash(el) ?? contentHash(el);
+    const envelope: PackageEnvelope = { hash, xml: standaloneXml(source, el, ancestors), warnings };
     const id = attrValue(el, 'id');
     const timestamp = attrValue(el, 'timestamp');
     if (id !== undefined) envelope.id = id;

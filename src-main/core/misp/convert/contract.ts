@@ -18,24 +18,159 @@ export const FLARE_UUID_NAMESPACE = '6f2d4a4e-5b1c-4f0e-9a57-3c1d2e8b7a90';
  * uuid and a stable key (the CybOX id plus a path, or the value's own identity when there is no id).
  */
 export function derivedUuid(eventUuid: string, key: string): string {
-  // RFC 4122 UUIDv5, byte-identical to uuid's v5(`${eventUuid}|${key}`, FLARE_UUID_NAMESPACE) (tested), computed
-  // with the namespace bytes prepared once: conversion derives one uuid per attribute, so this is a hot path.
+  // RFC 4122 UUIDv5, byte-identical to uuid's v5(`${eventUuid}|${key}`, FLARE_UUID_NAMESPACE) (tested). Conversion
+  // derives one uuid per attribute, object and reference, so this is a hot path: the name is written after the
+  // namespace bytes in one reused buffer (no Buffer, no joined string per call) and hashed there (see sha1).
+  const need = 16 + 3 * (eventUuid.length + 1 + key.length) + 72; // + room for SHA-1's padding
+  if (need > nameBuffer.length) {
+    nameBuffer = Buffer.allocUnsafeSlow(Math.max(need, 2 * nameBuffer.length));
+    NAMESPACE_BYTES.copy(nameBuffer, 0);
+  }
+  let end = 16 + nameBuffer.write(eventUuid, 16, 'utf8');
+  nameBuffer[end++] = 0x7c; // "|"
+  end += nameBuffer.write(key, end, 'utf8');
+  const h = sha1(nameBuffer, end);
+  h[6] = (h[6]! & 0x0f) | 0x50;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  // Hex digits written into a reused buffer and read back as one flat string (joining 21 pieces gave a rope that
+  // every later use — the validator's check, map keys — had to flatten first).
+  const out = uuidText;
+  for (let i = 0; i < 16; i++) {
+    const at = UUID_DIGIT_AT[i]!;
+    const b = h[i]!;
+    out[at] = HEX_DIGITS[b >> 4]!;
+    out[at + 1] = HEX_DIGITS[b & 0x0f]!;
+  }
+  return out.toString('latin1', 0, 36);
+}
+
+/** derivedUuid with node:crypto's SHA-1: the reference the tests hold the JavaScript SHA-1 to. */
+export function derivedUuidReference(eventUuid: string, key: string): string {
   const name = `${eventUuid}|${key}`;
   const input = Buffer.allocUnsafe(16 + Buffer.byteLength(name, 'utf8'));
   NAMESPACE_BYTES.copy(input, 0);
   input.write(name, 16, 'utf8');
-  const h = crypto.hash ? crypto.hash('sha1', input, 'buffer') : crypto.createHash('sha1').update(input).digest();
+  const h = crypto.createHash('sha1').update(input).digest();
   h[6] = (h[6]! & 0x0f) | 0x50;
   h[8] = (h[8]! & 0x3f) | 0x80;
-  const x = HEX;
-  return (
-    x[h[0]!]! + x[h[1]!]! + x[h[2]!]! + x[h[3]!]! + '-' + x[h[4]!]! + x[h[5]!]! + '-' + x[h[6]!]! + x[h[7]!]! + '-' +
-    x[h[8]!]! + x[h[9]!]! + '-' + x[h[10]!]! + x[h[11]!]! + x[h[12]!]! + x[h[13]!]! + x[h[14]!]! + x[h[15]!]!
-  );
+  const hex = h.toString('hex', 0, 16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+const SCHEDULE = new Int32Array(80);
+const DIGEST = new Uint8Array(20);
+
+/**
+ * SHA-1 (FIPS 180-4) of the first `len` bytes of `m`, which has room for the padding (written in place); returns
+ * the digest in a reused array. In JavaScript because node:crypto's per-call cost (not the hashing) dominated for
+ * these one- or two-block names; the tests compare it with node:crypto.
+ */
+function sha1(m: Uint8Array, len: number): Uint8Array {
+  const end = (((len + 8) >> 6) + 1) * 64;
+  m[len] = 0x80;
+  for (let i = len + 1; i < end - 8; i++) m[i] = 0;
+  const high = Math.floor(len / 0x20000000); // the length in bits: 64 bits, big-endian
+  const low = (len << 3) >>> 0;
+  m[end - 8] = high >>> 24;
+  m[end - 7] = (high >>> 16) & 0xff;
+  m[end - 6] = (high >>> 8) & 0xff;
+  m[end - 5] = high & 0xff;
+  m[end - 4] = low >>> 24;
+  m[end - 3] = (low >>> 16) & 0xff;
+  m[end - 2] = (low >>> 8) & 0xff;
+  m[end - 1] = low & 0xff;
+  let h0 = 0x67452301;
+  let h1 = 0xefcdab89 | 0;
+  let h2 = 0x98badcfe | 0;
+  let h3 = 0x10325476;
+  let h4 = 0xc3d2e1f0 | 0;
+  const w = SCHEDULE;
+  for (let off = 0; off < end; off += 64) {
+    for (let t = 0; t < 16; t++) {
+      const i = off + (t << 2);
+      w[t] = (m[i]! << 24) | (m[i + 1]! << 16) | (m[i + 2]! << 8) | m[i + 3]!;
+    }
+    for (let t = 16; t < 80; t++) {
+      const v = w[t - 3]! ^ w[t - 8]! ^ w[t - 14]! ^ w[t - 16]!;
+      w[t] = (v << 1) | (v >>> 31);
+    }
+    let a = h0;
+    let b = h1;
+    let c = h2;
+    let d = h3;
+    let e = h4;
+    let t = 0;
+    // One loop per round function: a branch in every step costs more than the step.
+    for (; t < 20; t++) {
+      const tmp = (((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + 0x5a827999 + w[t]!) | 0;
+      e = d;
+      d = c;
+      c = (b << 30) | (b >>> 2);
+      b = a;
+      a = tmp;
+    }
+    for (; t < 40; t++) {
+      const tmp = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + 0x6ed9eba1 + w[t]!) | 0;
+      e = d;
+      d = c;
+      c = (b << 30) | (b >>> 2);
+      b = a;
+      a = tmp;
+    }
+    for (; t < 60; t++) {
+      const tmp = (((a << 5) | (a >>> 27)) + ((b & c) | (b & d) | (c & d)) + e - 0x70e44324 + w[t]!) | 0; // + 0x8f1bbcdc
+      e = d;
+      d = c;
+      c = (b << 30) | (b >>> 2);
+      b = a;
+      a = tmp;
+    }
+    for (; t < 80; t++) {
+      const tmp = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e - 0x359d3e2a + w[t]!) | 0; // + 0xca62c1d6
+      e = d;
+      d = c;
+      c = (b << 30) | (b >>> 2);
+      b = a;
+      a = tmp;
+    }
+    h0 = (h0 + a) | 0;
+    h1 = (h1 + b) | 0;
+    h2 = (h2 + c) | 0;
+    h3 = (h3 + d) | 0;
+    h4 = (h4 + e) | 0;
+  }
+  const out = DIGEST;
+  out[0] = h0 >>> 24;
+  out[1] = (h0 >>> 16) & 0xff;
+  out[2] = (h0 >>> 8) & 0xff;
+  out[3] = h0 & 0xff;
+  out[4] = h1 >>> 24;
+  out[5] = (h1 >>> 16) & 0xff;
+  out[6] = (h1 >>> 8) & 0xff;
+  out[7] = h1 & 0xff;
+  out[8] = h2 >>> 24;
+  out[9] = (h2 >>> 16) & 0xff;
+  out[10] = (h2 >>> 8) & 0xff;
+  out[11] = h2 & 0xff;
+  out[12] = h3 >>> 24;
+  out[13] = (h3 >>> 16) & 0xff;
+  out[14] = (h3 >>> 8) & 0xff;
+  out[15] = h3 & 0xff;
+  out[16] = h4 >>> 24;
+  out[17] = (h4 >>> 16) & 0xff;
+  out[18] = (h4 >>> 8) & 0xff;
+  out[19] = h4 & 0xff;
+  return out;
 }
 
 const NAMESPACE_BYTES = Buffer.from(FLARE_UUID_NAMESPACE.replaceAll('-', ''), 'hex');
-const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => (i + 0x100).toString(16).slice(1));
+/** The namespace bytes followed by the name being hashed; grown (never shrunk) for a longer name. */
+let nameBuffer = Buffer.allocUnsafeSlow(1024);
+NAMESPACE_BYTES.copy(nameBuffer, 0);
+/** Where each of the 16 bytes' two hex digits go in the 36 characters of a uuid. */
+const UUID_DIGIT_AT = Uint8Array.from([0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34]);
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+const uuidText = Buffer.from('00000000-0000-0000-0000-000000000000', 'latin1');
 
 /** What happened to one CybOX object, for the coverage report. */
 export type MappingOutcome = 'mapped' | 'text' | 'skipped';

@@ -63,11 +63,33 @@ export interface EventCheck {
   dropped: DroppedCounts;
 }
 
-/** CakePHP's `uuid` rule, which MISP applies to event, attribute and object uuids. */
-const UUID_RE = /^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[0-5][a-fA-F0-9]{3}-[089aAbB][a-fA-F0-9]{3}-[a-fA-F0-9]{12}$/;
-
+/**
+ * CakePHP's `uuid` rule, which MISP applies to event, attribute and object uuids:
+ * `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[0-5][a-fA-F0-9]{3}-[089aAbB][a-fA-F0-9]{3}-[a-fA-F0-9]{12}$`, checked character
+ * by character (every attribute, object and reference has one: the regular expression cost more than the rest of
+ * the attribute's check). validate.test.ts holds this to the expression.
+ */
 export function isMispUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID_RE.test(value);
+  if (typeof value !== 'string' || value.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = value.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 0x2d) return false;
+    } else if (c > 0x66 || HEX_DIGIT[c] !== 1) return false;
+  }
+  const version = value.charCodeAt(14);
+  if (version < 0x30 || version > 0x35) return false; // [0-5]
+  const variant = value.charCodeAt(19); // [089aAbB]
+  return variant === 0x30 || variant === 0x38 || variant === 0x39 || variant === 0x61 || variant === 0x41 || variant === 0x62 || variant === 0x42;
+}
+
+/** 1 for the codes of [0-9a-fA-F]. */
+const HEX_DIGIT = new Uint8Array(0x67);
+for (const c of '0123456789abcdefABCDEF') HEX_DIGIT[c.charCodeAt(0)] = 1;
+
+/** `base[index]`, or `base` alone for index -1: paths are only built when an issue is reported. */
+function pathOf(base: string, index: number): string {
+  return index < 0 ? base : `${base}[${index}]`;
 }
 
 type Json = Record<string, unknown>;
@@ -127,7 +149,7 @@ export function checkEvent(input: unknown, options: CheckOptions = {}): EventChe
   const ctx: Context = { report, options, dropped, seenUuids: new Set() };
   const event: MispEvent = { ...header };
 
-  const tags = checkTags(raw.Tag, 'Event.Tag', ctx);
+  const tags = checkTags(raw.Tag, 'Event', -1, ctx);
   if (tags.length > 0) event.Tag = tags;
 
   const attributes = checkTopLevelAttributes(raw.Attribute, ctx);
@@ -135,11 +157,14 @@ export function checkEvent(input: unknown, options: CheckOptions = {}): EventChe
 
   const objects: MispObject[] = [];
   if (raw.Object !== undefined && !Array.isArray(raw.Object)) report.error('Event', 'Object', 'Object must be a list.');
-  (Array.isArray(raw.Object) ? raw.Object : []).forEach((o, i) => {
-    const checked = checkObject(o, `Event.Object[${i}]`, ctx);
-    if (checked) objects.push(checked);
-    else dropped.objects++;
-  });
+  if (Array.isArray(raw.Object)) {
+    const list: unknown[] = raw.Object;
+    for (let i = 0; i < list.length; i++) {
+      const checked = checkObject(list[i], 'Event.Object', i, ctx);
+      if (checked) objects.push(checked);
+      else dropped.objects++;
+    }
+  }
   checkReferences(objects, event.Attribute ?? [], ctx);
   if (objects.length > 0) event.Object = objects;
 
@@ -204,34 +229,43 @@ function checkSharingGroup(id: number | undefined, path: string, report: Reporte
   return true;
 }
 
-function checkTags(raw: unknown, path: string, ctx: Context): MispTag[] {
+/** The tags of the event (`owner` "Event", index -1) or of the attribute at `owner[index]`. */
+function checkTags(raw: unknown, owner: string, index: number, ctx: Context): MispTag[] {
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) {
-    ctx.report.error(path, 'Tag', 'Tag must be a list.');
+    ctx.report.error(`${pathOf(owner, index)}.Tag`, 'Tag', 'Tag must be a list.');
     return [];
   }
-  const names = new Set<string>();
+  const list: unknown[] = raw;
+  // Duplicates are looked up in the kept tags themselves; a set only for long lists.
+  const names = list.length > 8 ? new Set<string>() : undefined;
   const tags: MispTag[] = [];
-  raw.forEach((t, i) => {
-    const where = `${path}[${i}]`;
-    const name = isObject(t) && typeof t.name === 'string' ? t.name.trim() : '';
+  for (let i = 0; i < list.length; i++) {
+    const t = list[i];
+    const obj = isObject(t) ? t : undefined;
+    const name = obj !== undefined && typeof obj.name === 'string' ? obj.name.trim() : '';
     if (name === '' || name.length > 255) {
-      ctx.report.error(where, 'name', 'A tag needs a name of 1 to 255 characters.');
+      ctx.report.error(`${pathOf(owner, index)}.Tag[${i}]`, 'name', 'A tag needs a name of 1 to 255 characters.');
       ctx.dropped.tags++;
-      return;
+      continue;
     }
-    if (names.has(name)) {
-      ctx.report.warn(where, 'name', `Tag "${name}" is listed twice.`);
-      return;
+    if (names !== undefined ? names.has(name) : hasTag(tags, name)) {
+      ctx.report.warn(`${pathOf(owner, index)}.Tag[${i}]`, 'name', `Tag "${name}" is listed twice.`);
+      continue;
     }
-    names.add(name);
+    names?.add(name);
     const tag: MispTag = { name };
-    if (isObject(t) && t.local === true) tag.local = true;
-    if (isObject(t) && t.deleted === true) tag.deleted = true;
-    if (isObject(t) && typeof t.colour === 'string') tag.colour = t.colour;
+    if (obj!.local === true) tag.local = true;
+    if (obj!.deleted === true) tag.deleted = true;
+    if (typeof obj!.colour === 'string') tag.colour = obj!.colour;
     tags.push(tag);
-  });
+  }
   return tags;
+}
+
+function hasTag(tags: readonly MispTag[], name: string): boolean {
+  for (let i = 0; i < tags.length; i++) if (tags[i]!.name === name) return true;
+  return false;
 }
 
 function checkTopLevelAttributes(raw: unknown, ctx: Context): MispAttribute[] {
@@ -244,105 +278,113 @@ function checkTopLevelAttributes(raw: unknown, ctx: Context): MispAttribute[] {
   // twin would look "missing" on every later comparison, so it is an error here.
   const keys = new Set<string>();
   const kept: MispAttribute[] = [];
-  raw.forEach((a, i) => {
-    const where = `Event.Attribute[${i}]`;
-    const attribute = checkAttribute(a, where, ctx);
+  const list: unknown[] = raw;
+  for (let i = 0; i < list.length; i++) {
+    const attribute = checkAttribute(list[i], 'Event.Attribute', i, ctx);
     if (!attribute) {
       ctx.dropped.attributes++;
-      return;
+      continue;
     }
     if (attribute.object_relation !== undefined) {
-      ctx.report.warn(where, 'object_relation', 'object_relation is ignored outside an object.', attribute.uuid);
+      ctx.report.warn(`Event.Attribute[${i}]`, 'object_relation', 'object_relation is ignored outside an object.', attribute.uuid);
       delete attribute.object_relation;
     }
     const key = `${attribute.value}|${attribute.type}|${attribute.category}`;
     if (keys.has(key) && !attribute.deleted) {
-      ctx.report.error(where, 'value', `A second ${attribute.type} attribute with the same value and category: MISP keeps only one.`, attribute.uuid);
+      ctx.report.error(`Event.Attribute[${i}]`, 'value', `A second ${attribute.type} attribute with the same value and category: MISP keeps only one.`, attribute.uuid);
       ctx.dropped.attributes++;
-      return;
+      continue;
     }
     if (!attribute.deleted) keys.add(key);
     kept.push(attribute);
-  });
+  }
   return kept;
 }
 
-/** One attribute, with the relation's constraints when it sits in an object. Undefined when it must be dropped. */
-function checkAttribute(raw: unknown, path: string, ctx: Context, template?: ObjectTemplate): MispAttribute | undefined {
+/**
+ * One attribute (at `base[index]`, or `base` for index -1), with the relation's constraints when it sits in an
+ * object. Undefined when it must be dropped.
+ */
+function checkAttribute(raw: unknown, base: string, index: number, ctx: Context, template?: ObjectTemplate): MispAttribute | undefined {
   const { report } = ctx;
   if (!isObject(raw)) {
-    report.error(path, 'Attribute', 'An attribute must be a JSON object.');
+    report.error(pathOf(base, index), 'Attribute', 'An attribute must be a JSON object.');
     return undefined;
   }
   const uuid = raw.uuid;
   const before = report.errors;
-  const fail = (field: string, message: string): void => report.error(path, field, message, uuid);
 
-  if (!isMispUuid(uuid)) fail('uuid', 'Please provide a valid RFC 4122 UUID');
-  else if (ctx.seenUuids.has(uuid.toLowerCase())) fail('uuid', 'The UUID provided is not unique');
-
-  const type = typeof raw.type === 'string' ? raw.type : '';
-  if (!isKnownType(type, ctx.options)) fail('type', type === '' ? 'The attribute has no type.' : `Unknown attribute type "${type}".`);
-
-  let category = typeof raw.category === 'string' ? raw.category : undefined;
-  if (category === undefined && isKnownType(type, ctx.options)) {
-    category = defaultCategory(type);
-    if (category !== undefined) report.warn(path, 'category', `No category: MISP applies the default "${category}".`, uuid);
+  let lowerUuid = '';
+  if (!isMispUuid(uuid)) attributeError(report, base, index, 'uuid', 'Please provide a valid RFC 4122 UUID', uuid);
+  else {
+    lowerUuid = uuid.toLowerCase();
+    if (ctx.seenUuids.has(lowerUuid)) attributeError(report, base, index, 'uuid', 'The UUID provided is not unique', uuid);
   }
 
-  const relation = template && typeof raw.object_relation === 'string' ? template.relations.get(raw.object_relation) : undefined;
+  const type = typeof raw.type === 'string' ? raw.type : '';
+  const knownType = isKnownType(type, ctx.options);
+  if (!knownType) attributeError(report, base, index, 'type', type === '' ? 'The attribute has no type.' : `Unknown attribute type "${type}".`, uuid);
+
+  let category = typeof raw.category === 'string' ? raw.category : undefined;
+  if (category === undefined && knownType) {
+    category = defaultCategory(type);
+    if (category !== undefined) report.warn(pathOf(base, index), 'category', `No category: MISP applies the default "${category}".`, uuid);
+  }
+
+  const objectRelation = raw.object_relation;
+  const relation = template && typeof objectRelation === 'string' ? template.relations.get(objectRelation) : undefined;
   if (template) {
-    if (typeof raw.object_relation !== 'string' || raw.object_relation === '') {
-      fail('object_relation', `An attribute of a ${template.name} object needs an object_relation.`);
+    if (typeof objectRelation !== 'string' || objectRelation === '') {
+      attributeError(report, base, index, 'object_relation', `An attribute of a ${template.name} object needs an object_relation.`, uuid);
     } else if (!relation) {
-      fail('object_relation', `The ${template.name} template has no relation "${raw.object_relation}".`);
+      attributeError(report, base, index, 'object_relation', `The ${template.name} template has no relation "${objectRelation}".`, uuid);
     } else if (relation.type !== type) {
-      fail('type', `Relation "${raw.object_relation}" of ${template.name} takes type ${relation.type}, not ${type}.`);
+      attributeError(report, base, index, 'type', `Relation "${objectRelation}" of ${template.name} takes type ${relation.type}, not ${type}.`, uuid);
     }
   }
 
   if (category === undefined || !isKnownCategory(category)) {
-    fail('category', category === undefined ? 'The attribute has no category.' : `Unknown category "${category}".`);
-  } else if (isKnownType(type, ctx.options)) {
+    attributeError(report, base, index, 'category', category === undefined ? 'The attribute has no category.' : `Unknown category "${category}".`, uuid);
+  } else if (knownType) {
     const allowed = relation?.categories ? relation.categories.includes(category) : isCategoryAllowed(type, category);
-    if (!allowed) fail('category', `Category "${category}" does not allow type ${type}. Options depend on the selected category.`);
+    if (!allowed) attributeError(report, base, index, 'category', `Category "${category}" does not allow type ${type}. Options depend on the selected category.`, uuid);
   }
 
   let value = '';
   if (typeof raw.value === 'string' || typeof raw.value === 'number') {
     value = normalizeValue(type, String(raw.value));
     const problem = valueProblem(type, value);
-    if (problem) fail('value', problem);
+    if (problem) attributeError(report, base, index, 'value', problem, uuid);
     if (!problem && relation?.valuesList && !relation.valuesList.includes(value)) {
-      fail('value', `"${value}" is not one of the values allowed for ${raw.object_relation as string}.`);
+      attributeError(report, base, index, 'value', `"${value}" is not one of the values allowed for ${objectRelation as string}.`, uuid);
     }
   } else {
-    fail('value', 'The value is missing.');
+    attributeError(report, base, index, 'value', 'The value is missing.', uuid);
   }
 
   if (raw.to_ids !== undefined && typeof raw.to_ids !== 'boolean') {
-    fail('to_ids', 'to_ids must be a JSON boolean (MISP reads the string "false" as true).');
+    attributeError(report, base, index, 'to_ids', 'to_ids must be a JSON boolean (MISP reads the string "false" as true).', uuid);
   }
   let distribution: number | undefined;
   if (raw.distribution !== undefined) {
     distribution = asInteger(raw.distribution);
-    if (distribution === undefined || distribution < 0 || distribution > 5) fail('distribution', 'Distribution must be 0 to 5.');
-    else if (distribution === 4) checkSharingGroup(asInteger(raw.sharing_group_id), path, report, ctx.options, uuid);
+    if (distribution === undefined || distribution < 0 || distribution > 5) attributeError(report, base, index, 'distribution', 'Distribution must be 0 to 5.', uuid);
+    else if (distribution === 4) checkSharingGroup(asInteger(raw.sharing_group_id), pathOf(base, index), report, ctx.options, uuid);
   }
-  if (raw.comment !== undefined && typeof raw.comment !== 'string') fail('comment', 'comment must be text.');
-  if (raw.data !== undefined && typeof raw.data !== 'string') fail('data', 'data must be base64 text.');
+  if (raw.comment !== undefined && typeof raw.comment !== 'string') attributeError(report, base, index, 'comment', 'comment must be text.', uuid);
+  if (raw.data !== undefined && typeof raw.data !== 'string') attributeError(report, base, index, 'data', 'data must be base64 text.', uuid);
 
   if (report.errors > before) return undefined;
 
-  ctx.seenUuids.add((uuid as string).toLowerCase());
+  ctx.seenUuids.add(lowerUuid);
   const attribute: MispAttribute = {
-    uuid: (uuid as string).toLowerCase(),
+    uuid: lowerUuid,
     type,
     category: category as string,
     value,
     to_ids: raw.to_ids === true,
   };
-  if (template) attribute.object_relation = raw.object_relation as string;
+  if (template) attribute.object_relation = objectRelation as string;
   if (typeof raw.comment === 'string' && raw.comment !== '') attribute.comment = raw.comment;
   if (distribution !== undefined) attribute.distribution = distribution as AttributeDistribution;
   if (distribution === 4) attribute.sharing_group_id = asInteger(raw.sharing_group_id) as number;
@@ -353,72 +395,77 @@ function checkAttribute(raw: unknown, path: string, ctx: Context, template?: Obj
   if (typeof raw.last_seen === 'string') attribute.last_seen = raw.last_seen;
   if (typeof raw.data === 'string') attribute.data = raw.data;
   if (raw.deleted === true) attribute.deleted = true;
-  const tags = checkTags(raw.Tag, `${path}.Tag`, ctx);
-  if (tags.length > 0) attribute.Tag = tags;
+  if (raw.Tag !== undefined) {
+    const tags = checkTags(raw.Tag, base, index, ctx);
+    if (tags.length > 0) attribute.Tag = tags;
+  }
   return attribute;
 }
 
-/** One object against its template. Undefined when it must be dropped. */
-function checkObject(raw: unknown, path: string, ctx: Context): MispObject | undefined {
+function attributeError(report: Reporter, base: string, index: number, field: string, message: string, uuid: unknown): void {
+  report.error(pathOf(base, index), field, message, uuid);
+}
+
+/** One object (at `base[index]`, or `base` for index -1) against its template. Undefined when it must be dropped. */
+function checkObject(raw: unknown, base: string, index: number, ctx: Context): MispObject | undefined {
   const { report } = ctx;
   if (!isObject(raw)) {
-    report.error(path, 'Object', 'An object must be a JSON object.');
+    report.error(pathOf(base, index), 'Object', 'An object must be a JSON object.');
     return undefined;
   }
   const uuid = raw.uuid;
-  const fail = (field: string, message: string): undefined => {
-    report.error(path, field, message, uuid);
-    return undefined;
-  };
-  if (!isMispUuid(uuid)) return fail('uuid', 'Please provide a valid RFC 4122 UUID');
-  if (ctx.seenUuids.has(uuid.toLowerCase())) return fail('uuid', 'The UUID provided is not unique');
+  if (!isMispUuid(uuid)) return objectError(report, base, index, 'uuid', 'Please provide a valid RFC 4122 UUID', uuid);
+  const lowerUuid = uuid.toLowerCase();
+  if (ctx.seenUuids.has(lowerUuid)) return objectError(report, base, index, 'uuid', 'The UUID provided is not unique', uuid);
   const name = typeof raw.name === 'string' ? raw.name : '';
   const template = templateFor(name);
-  if (!template) return fail('name', name === '' ? 'The object has no name.' : `No object template named "${name}".`);
+  if (!template) return objectError(report, base, index, 'name', name === '' ? 'The object has no name.' : `No object template named "${name}".`, uuid);
   if (raw['meta-category'] !== template.metaCategory) {
-    return fail('meta-category', `The ${name} template's meta-category is "${template.metaCategory}".`);
+    return objectError(report, base, index, 'meta-category', `The ${name} template's meta-category is "${template.metaCategory}".`, uuid);
   }
   if (typeof raw.template_uuid !== 'string' || raw.template_uuid.toLowerCase() !== template.uuid) {
-    return fail('template_uuid', `The ${name} template's uuid is ${template.uuid}.`);
+    return objectError(report, base, index, 'template_uuid', `The ${name} template's uuid is ${template.uuid}.`, uuid);
   }
   if (asInteger(raw.template_version) !== template.version) {
-    return fail('template_version', `The ${name} template's version is ${template.version}.`);
+    return objectError(report, base, index, 'template_version', `The ${name} template's version is ${template.version}.`, uuid);
   }
   let distribution: number | undefined;
   if (raw.distribution !== undefined) {
     distribution = asInteger(raw.distribution);
-    if (distribution === undefined || distribution < 0 || distribution > 5) return fail('distribution', 'Distribution must be 0 to 5.');
-    if (distribution === 4 && !checkSharingGroup(asInteger(raw.sharing_group_id), path, report, ctx.options, uuid)) return undefined;
+    if (distribution === undefined || distribution < 0 || distribution > 5) return objectError(report, base, index, 'distribution', 'Distribution must be 0 to 5.', uuid);
+    if (distribution === 4 && !checkSharingGroup(asInteger(raw.sharing_group_id), pathOf(base, index), report, ctx.options, uuid)) return undefined;
   }
-  if (!Array.isArray(raw.Attribute)) return fail('Attribute', 'An object needs a list of attributes.');
-  ctx.seenUuids.add(uuid.toLowerCase());
+  if (!Array.isArray(raw.Attribute)) return objectError(report, base, index, 'Attribute', 'An object needs a list of attributes.', uuid);
+  ctx.seenUuids.add(lowerUuid);
 
+  const path = pathOf(base, index);
+  const attributeBase = `${path}.Attribute`;
   const attributes: MispAttribute[] = [];
   const relationCount = new Map<string, number>();
-  raw.Attribute.forEach((a, i) => {
-    const attribute = checkAttribute(a, `${path}.Attribute[${i}]`, ctx, template);
+  const list: unknown[] = raw.Attribute;
+  for (let i = 0; i < list.length; i++) {
+    const attribute = checkAttribute(list[i], attributeBase, i, ctx, template);
     if (!attribute) {
       ctx.dropped.attributes++;
-      return;
+      continue;
     }
     const relation = attribute.object_relation as string;
     relationCount.set(relation, (relationCount.get(relation) ?? 0) + 1);
     attributes.push(attribute);
-  });
+  }
   for (const [relation, count] of relationCount) {
     if (count > 1 && !template.relations.get(relation)?.multiple) {
       report.warn(path, relation, `Relation "${relation}" appears ${count} times but the ${name} template expects one.`, uuid);
     }
   }
-  const present = (r: string): boolean => relationCount.has(r);
-  const missing = template.required.filter((r) => !present(r));
-  if (missing.length > 0) return fail('Attribute', `The ${name} object lacks required relation(s): ${missing.join(', ')}.`);
-  if (template.requiredOneOf.length > 0 && !template.requiredOneOf.some(present)) {
-    return fail('Attribute', `The ${name} object needs at least one of: ${template.requiredOneOf.join(', ')}.`);
+  const missing = template.required.filter((r) => !relationCount.has(r));
+  if (missing.length > 0) return objectError(report, base, index, 'Attribute', `The ${name} object lacks required relation(s): ${missing.join(', ')}.`, uuid);
+  if (template.requiredOneOf.length > 0 && !template.requiredOneOf.some((r) => relationCount.has(r))) {
+    return objectError(report, base, index, 'Attribute', `The ${name} object needs at least one of: ${template.requiredOneOf.join(', ')}.`, uuid);
   }
 
   const object: MispObject = {
-    uuid: uuid.toLowerCase(),
+    uuid: lowerUuid,
     name,
     'meta-category': template.metaCategory,
     template_uuid: template.uuid,
@@ -440,12 +487,20 @@ function checkObject(raw: unknown, path: string, ctx: Context): MispObject | und
   return object;
 }
 
+function objectError(report: Reporter, base: string, index: number, field: string, message: string, uuid: unknown): undefined {
+  report.error(pathOf(base, index), field, message, uuid);
+  return undefined;
+}
+
 /** References must point at an attribute or object of this event, with a relationship name. */
 function checkReferences(objects: MispObject[], attributes: MispAttribute[], ctx: Context): void {
-  const known = new Set<string>([
-    ...attributes.map((a) => a.uuid),
-    ...objects.flatMap((o) => [o.uuid, ...o.Attribute.map((a) => a.uuid)]),
-  ]);
+  if (!objects.some((o) => o.ObjectReference !== undefined)) return;
+  const known = new Set<string>();
+  for (const a of attributes) known.add(a.uuid);
+  for (const o of objects) {
+    known.add(o.uuid);
+    for (const a of o.Attribute) known.add(a.uuid);
+  }
   objects.forEach((object, oi) => {
     if (!object.ObjectReference) return;
     const kept: MispObjectReference[] = [];
@@ -492,14 +547,14 @@ export function checkSingleAttribute(raw: unknown, options: CheckOptions = {}, o
     ctx.report.error('Attribute', 'object_relation', `No object template named "${objectName}".`);
     return { issues: ctx.report.issues };
   }
-  const attribute = checkAttribute(raw, 'Attribute', ctx, template);
+  const attribute = checkAttribute(raw, 'Attribute', -1, ctx, template);
   return attribute ? { attribute, issues: ctx.report.issues } : { issues: ctx.report.issues };
 }
 
 /** One object on its own, against its template. Its references are passed through unchecked. */
 export function checkSingleObject(raw: unknown, options: CheckOptions = {}): { object?: MispObject; issues: ValidationIssue[] } {
   const ctx = freshContext(options);
-  const object = checkObject(raw, 'Object', ctx);
+  const object = checkObject(raw, 'Object', -1, ctx);
   return object ? { object, issues: ctx.report.issues } : { issues: ctx.report.issues };
 }
 

@@ -12,6 +12,7 @@
  * that no external entity (XXE) or entity expansion (billion laughs, quadratic blow-up) can ever happen.
  */
 import { SaxesParser, type SaxesTagNS } from 'saxes';
+import { CanonicalHasher } from '../canonical';
 import { StixError, type TextPosition } from '../errors';
 import type { ReadLimits } from '../limits';
 import { NS } from '../namespaces';
@@ -23,11 +24,46 @@ const NO_ATTRIBUTES: XmlAttribute[] = Object.freeze([]) as unknown as XmlAttribu
 /** Text is fed to the parser in slices so that a run of text with no markup is noticed while it grows. */
 const SLICE = 1 << 20;
 
+/**
+ * Element and attribute names and namespace URIs, each as one internalized string. saxes hands every element a
+ * fresh copy (a slice of the text), so every later comparison — the model's `local === 'Title'`, the mappers'
+ * child lookups, the canonical writer's — compared characters, and every map or property lookup hashed it again.
+ * Interned, a comparison with a literal or another name is one pointer check. Bounded: a document of a million
+ * different names (hostile) stops adding at MAX_INTERNED and simply keeps its own strings.
+ */
+const interned = new Map<string, string>();
+const MAX_INTERNED = 20_000;
+
+function intern(s: string): string {
+  const known = interned.get(s);
+  if (known !== undefined) return known;
+  if (interned.size >= MAX_INTERNED) return s;
+  // A property key is internalized by V8: reading it back gives the one shared copy.
+  const one = Object.keys({ [s]: 0 })[0] ?? s;
+  interned.set(one, one);
+  return one;
+}
+
 export interface ParsedXml {
   /** The top-level elements (a TAXII Content may hold several). */
   roots: XmlElement[];
   /** Oddities that do not stop reading (e.g. an `xsi:type` with an undeclared prefix). */
   warnings: string[];
+}
+
+/**
+ * The content hash of each STIX_Package element the parser met outside another package (every package the
+ * reader can find), computed while parsing: see `packageHash`.
+ */
+const packageHashes = new WeakMap<XmlElement, string>();
+
+/**
+ * The content hash (canonical.ts) of a package element, as computed while it was parsed — the same value as
+ * `contentHash(el)`, without a second walk over the package's elements (the hash is fed from the parser's events
+ * while their strings are fresh). Undefined for an element that was not hashed that way.
+ */
+export function packageHash(el: XmlElement): string | undefined {
+  return packageHashes.get(el);
 }
 
 export function parseXml(text: string, limits: ReadLimits): ParsedXml {
@@ -41,6 +77,11 @@ export function parseXml(text: string, limits: ReadLimits): ParsedXml {
   // Where the last markup event happened: the distance from it is the length of the run being accumulated.
   let lastMark = 0;
   let pendingBlank = '';
+  // The package being hashed (the first STIX_Package met outside another), and whether the last text child of
+  // the open element is still to be given to the hasher (a text run ends only where markup follows).
+  let hasher: CanonicalHasher | null = null;
+  let hashed: XmlElement | null = null;
+  let textPending = false;
 
   // Performance note: saxes stores each handler as a new property of the parser object, and past six of them
   // V8 turns the object into a slow dictionary, which made the whole parse 3× slower. So: six handlers
@@ -59,6 +100,11 @@ export function parseXml(text: string, limits: ReadLimits): ParsedXml {
   parser.on('opentag', (tag: SaxesTagNS) => {
     lastMark = parser.position;
     pendingBlank = '';
+    if (textPending) {
+      textPending = false;
+      const open = stack[stack.length - 1]!.children;
+      hasher!.text(open[open.length - 1] as string);
+    }
     if (++elements > limits.maxElements) {
       throw new StixError('stix_too_many_elements', `the content has more than ${limits.maxElements} elements`, { position: here(parser) });
     }
@@ -75,6 +121,8 @@ export function parseXml(text: string, limits: ReadLimits): ParsedXml {
         declares = true; // a declaration: saxes has it in tag.ns
         continue;
       }
+      a.local = intern(a.local);
+      if (a.uri !== '') a.uri = intern(a.uri);
       if (a.uri === NS.xsi && a.local === 'type') xsiType = a.value;
       else if (a.local === 'id' && a.uri === '') {
         if (ids.has(a.value)) duplicateIds.add(a.value);
@@ -86,8 +134,8 @@ export function parseXml(text: string, limits: ReadLimits): ParsedXml {
     pendingAttributes.length = 0;
     const nsDecls = declares ? tag.ns : null;
     const el: XmlElement = {
-      ns: tag.uri,
-      local: tag.local,
+      ns: tag.uri === '' ? '' : intern(tag.uri),
+      local: intern(tag.local),
       prefix: tag.prefix,
       attrs,
       nsDecls,
@@ -103,13 +151,31 @@ export function parseXml(text: string, limits: ReadLimits): ParsedXml {
     else roots.push(el);
     stack.push(el);
     if (xsiType !== undefined) el.xsiType = resolveQName(xsiType, stack, warnings, parser);
+    if (hasher !== null) hasher.open(el);
+    else if (el.local === 'STIX_Package' && el.ns === NS.stix) {
+      hasher = new CanonicalHasher();
+      hashed = el;
+      hasher.open(el);
+    }
   });
 
   parser.on('closetag', () => {
     lastMark = parser.position;
     pendingBlank = '';
     const el = stack.pop();
-    if (el) el.end = parser.position;
+    if (!el) return;
+    el.end = parser.position;
+    if (hasher === null) return;
+    if (textPending) {
+      textPending = false;
+      hasher.text(el.children[el.children.length - 1] as string);
+    }
+    hasher.close();
+    if (el === hashed) {
+      packageHashes.set(el, hasher.digest());
+      hasher = null;
+      hashed = null;
+    }
   });
 
   // Whitespace-only text is held back: kept only if more text follows in the same run (`a <!--c--> b`),
@@ -140,6 +206,7 @@ export function parseXml(text: string, limits: ReadLimits): ParsedXml {
     }
     if (inRun) children[last] = merged;
     else children.push(merged);
+    if (hasher !== null) textPending = true;
   };
   parser.on('text', onText);
   parser.on('cdata', onText);
@@ -158,6 +225,7 @@ export function parseXml(text: string, limits: ReadLimits): ParsedXml {
     }
     parser.close();
   } catch (e) {
+    (hasher as CanonicalHasher | null)?.release();
     // Without an error handler saxes throws its well-formedness errors; our own StixErrors pass through.
     throw e instanceof StixError ? e : fromSaxesError(e instanceof Error ? e : new Error(String(e)), parser);
   }
@@ -173,7 +241,7 @@ function resolveQName(value: string, stack: XmlElement[], warnings: string[], pa
   const trimmed = value.trim();
   const colon = trimmed.indexOf(':');
   const prefix = colon < 0 ? '' : trimmed.slice(0, colon);
-  const local = colon < 0 ? trimmed : trimmed.slice(colon + 1);
+  const local = intern(colon < 0 ? trimmed : trimmed.slice(colon + 1));
   for (let i = stack.length - 1; i >= 0; i--) {
     const uri = stack[i]!.nsDecls?.[prefix];
     if (uri !== undefined) return { ns: uri, local };

@@ -165,19 +165,17 @@ export class BuildContext {
     }
   }
 
-  private remember(owner: object | undefined, uuids: string[]): void {
-    if (!owner || uuids.length === 0) return;
+  /** Notes that `owner` produced the piece with this uuid (once, in order). */
+  private remember(owner: object | undefined, uuid: string): void {
+    if (!owner) return;
     let set = this.producedSets.get(owner);
     if (!set) {
       this.producedSets.set(owner, (set = new Set()));
       this.produced.set(owner, []);
     }
-    const list = this.produced.get(owner)!;
-    for (const u of uuids) {
-      if (set.has(u)) continue;
-      set.add(u);
-      list.push(u);
-    }
+    if (set.has(uuid)) return;
+    set.add(uuid);
+    this.produced.get(owner)!.push(uuid);
   }
   private readonly producedSets = new Map<object, Set<string>>();
 
@@ -250,17 +248,30 @@ export class BuildContext {
       this.report.warn('mapping-failed', `the observable could not be mapped: ${e instanceof Error ? e.message : String(e)}`, def.id ?? scope.where);
       return { attributes: [], objects: [] };
     }
-    const full: Scope = { ...scope, toIds: ctx.toIds };
-    if (comment !== undefined) full.comment = comment;
-    const attributes = mapped.attributes.map((a) => {
+    // The scope with the mapping's to_ids and comment (spelled out: spreading a scope was a slow generic copy).
+    const full: Scope = {
+      comment: comment ?? scope.comment,
+      tags: scope.tags,
+      distribution: scope.distribution,
+      sharingGroupId: scope.sharingGroupId,
+      toIds: ctx.toIds,
+      where: scope.where,
+    };
+    const where = def.id ?? scope.where;
+    const attributes: MispAttribute[] = [];
+    for (const a of mapped.attributes) {
       this.applyScope(a, full);
-      return this.parts.addAttribute(a, def.id ?? scope.where);
-    });
-    const objects = mapped.objects.map((o) => {
+      attributes.push(this.parts.addAttribute(a, where));
+    }
+    const objects: MispObject[] = [];
+    for (const o of mapped.objects) {
       this.applyObjectScope(o, full);
-      return this.parts.addObject(o);
-    });
-    this.remember(owner, [...attributes.map((a) => a.uuid), ...objects.map((o) => o.uuid)]);
+      objects.push(this.parts.addObject(o));
+    }
+    if (owner) {
+      for (const a of attributes) this.remember(owner, a.uuid);
+      for (const o of objects) this.remember(owner, o.uuid);
+    }
     return { attributes, objects };
   }
 
@@ -279,7 +290,7 @@ export class BuildContext {
     if (a.comment === undefined || a.comment === '') delete a.comment;
     this.applyScope(a, scope);
     const kept = this.parts.addAttribute(a, scope.where);
-    this.remember(owner, [kept.uuid]);
+    this.remember(owner, kept.uuid);
     return kept;
   }
 
@@ -330,7 +341,7 @@ export class BuildContext {
     if (extra.references && extra.references.length) o.ObjectReference = extra.references;
     this.applyObjectScope(o, scope);
     const kept = this.parts.addObject(o);
-    this.remember(owner, [kept.uuid]);
+    this.remember(owner, kept.uuid);
     return kept;
   }
 
