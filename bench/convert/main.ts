@@ -7,7 +7,9 @@
  * Prints MB/s and packages/s; writes bench/results/convert.json.
  *
  * Knobs (environment): FLARE_BENCH_CONVERT_PACKAGES (500), FLARE_BENCH_CONVERT_INDICATORS (20),
- * FLARE_BENCH_CONVERT_SECONDS (measuring time per case, 3; the cases run interleaved).
+ * FLARE_BENCH_CONVERT_SECONDS (measuring time per case, 3; the cases run interleaved), FLARE_BENCH_CONVERT_PASSES
+ * (at least this many measured passes per case, 7: on a shared machine a median of three is mostly noise),
+ * FLARE_BENCH_DEBUG (set: print every pass's time).
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -25,6 +27,9 @@ const env = (name: string, fallback: number): number => Number(process.env[name]
 const PACKAGES = env('FLARE_BENCH_CONVERT_PACKAGES', 500);
 const INDICATORS = env('FLARE_BENCH_CONVERT_INDICATORS', 20);
 const SECONDS = env('FLARE_BENCH_CONVERT_SECONDS', 3);
+const MIN_PASSES = env('FLARE_BENCH_CONVERT_PASSES', 7);
+/** Unmeasured passes per case first: the first pass compiles, the second runs on code optimised for all cases. */
+const WARM_UP_PASSES = 2;
 const MB = 1024 * 1024;
 
 interface Measure {
@@ -48,17 +53,18 @@ function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
-/** Round-robin passes until SECONDS per case have passed; each case's median pass (see bench/stix). */
+/**
+ * Round-robin passes (every case once per round, so that a busy neighbour slows all cases alike) until SECONDS per
+ * case have passed and each case has MIN_PASSES; each case's median pass (see bench/stix).
+ */
 function measure(bytes: number, packages: number, passes: Record<string, () => void>): Record<string, Measure> {
   const names = Object.keys(passes);
   const times: Record<string, number[]> = {};
-  for (const name of names) {
-    passes[name]!(); // warm-up: JIT, caches
-    times[name] = [];
-  }
+  for (let i = 0; i < WARM_UP_PASSES; i++) for (const name of names) passes[name]!(); // JIT, caches
+  for (const name of names) times[name] = [];
   gc();
   const until = performance.now() + SECONDS * 1000 * names.length;
-  while (times[names[0]!]!.length < 3 || performance.now() < until) {
+  while (times[names[0]!]!.length < MIN_PASSES || performance.now() < until) {
     for (const name of names) {
       gc();
       const t = performance.now();
@@ -66,6 +72,7 @@ function measure(bytes: number, packages: number, passes: Record<string, () => v
       times[name]!.push(performance.now() - t);
     }
   }
+  if (process.env.FLARE_BENCH_DEBUG) for (const name of names) console.log(`  ${name} passes (ms): ${times[name]!.map((t) => t.toFixed(0)).join(' ')}`);
   const out: Record<string, Measure> = {};
   for (const name of names) {
     const sorted = times[name]!.sort((a, b) => a - b);

@@ -58,7 +58,16 @@ export function derivedUuidReference(eventUuid: string, key: string): string {
 }
 
 const SCHEDULE = new Int32Array(80);
+const STATE = new Int32Array(5);
 const DIGEST = new Uint8Array(20);
+/**
+ * The first 64-byte block of the last name hashed, and the state after it. Every name of an event starts with the
+ * same 53 bytes (namespace, event uuid, "|") and most keys with the same few characters ("NCCIC:Objec"): a
+ * two-block name then costs one compression instead of two.
+ */
+const FIRST_BLOCK = new Uint8Array(64);
+const FIRST_STATE = new Int32Array(5);
+let firstBlockKnown = false;
 
 /**
  * SHA-1 (FIPS 180-4) of the first `len` bytes of `m`, which has room for the padding (written in place); returns
@@ -67,6 +76,31 @@ const DIGEST = new Uint8Array(20);
  */
 function sha1(m: Uint8Array, len: number): Uint8Array {
   const end = (((len + 8) >> 6) + 1) * 64;
+  const state = STATE;
+  let off = 0;
+  if (len >= 64) {
+    // The first block holds only name bytes: reuse its state when it is the same as last time.
+    let same = firstBlockKnown;
+    for (let i = 0; same && i < 64; i++) if (m[i] !== FIRST_BLOCK[i]) same = false;
+    if (!same) {
+      state[0] = 0x67452301;
+      state[1] = 0xefcdab89 | 0;
+      state[2] = 0x98badcfe | 0;
+      state[3] = 0x10325476;
+      state[4] = 0xc3d2e1f0 | 0;
+      compress(m, 0, state);
+      for (let i = 0; i < 64; i++) FIRST_BLOCK[i] = m[i]!;
+      FIRST_STATE.set(state);
+      firstBlockKnown = true;
+    } else state.set(FIRST_STATE);
+    off = 64;
+  } else {
+    state[0] = 0x67452301;
+    state[1] = 0xefcdab89 | 0;
+    state[2] = 0x98badcfe | 0;
+    state[3] = 0x10325476;
+    state[4] = 0xc3d2e1f0 | 0;
+  }
   m[len] = 0x80;
   for (let i = len + 1; i < end - 8; i++) m[i] = 0;
   const high = Math.floor(len / 0x20000000); // the length in bits: 64 bits, big-endian
@@ -79,92 +113,77 @@ function sha1(m: Uint8Array, len: number): Uint8Array {
   m[end - 3] = (low >>> 16) & 0xff;
   m[end - 2] = (low >>> 8) & 0xff;
   m[end - 1] = low & 0xff;
-  let h0 = 0x67452301;
-  let h1 = 0xefcdab89 | 0;
-  let h2 = 0x98badcfe | 0;
-  let h3 = 0x10325476;
-  let h4 = 0xc3d2e1f0 | 0;
-  const w = SCHEDULE;
-  for (let off = 0; off < end; off += 64) {
-    for (let t = 0; t < 16; t++) {
-      const i = off + (t << 2);
-      w[t] = (m[i]! << 24) | (m[i + 1]! << 16) | (m[i + 2]! << 8) | m[i + 3]!;
-    }
-    for (let t = 16; t < 80; t++) {
-      const v = w[t - 3]! ^ w[t - 8]! ^ w[t - 14]! ^ w[t - 16]!;
-      w[t] = (v << 1) | (v >>> 31);
-    }
-    let a = h0;
-    let b = h1;
-    let c = h2;
-    let d = h3;
-    let e = h4;
-    let t = 0;
-    // One loop per round function: a branch in every step costs more than the step.
-    for (; t < 20; t++) {
-      const tmp = (((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + 0x5a827999 + w[t]!) | 0;
-      e = d;
-      d = c;
-      c = (b << 30) | (b >>> 2);
-      b = a;
-      a = tmp;
-    }
-    for (; t < 40; t++) {
-      const tmp = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + 0x6ed9eba1 + w[t]!) | 0;
-      e = d;
-      d = c;
-      c = (b << 30) | (b >>> 2);
-      b = a;
-      a = tmp;
-    }
-    for (; t < 60; t++) {
-      const tmp = (((a << 5) | (a >>> 27)) + ((b & c) | (b & d) | (c & d)) + e - 0x70e44324 + w[t]!) | 0; // + 0x8f1bbcdc
-      e = d;
-      d = c;
-      c = (b << 30) | (b >>> 2);
-      b = a;
-      a = tmp;
-    }
-    for (; t < 80; t++) {
-      const tmp = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e - 0x359d3e2a + w[t]!) | 0; // + 0xca62c1d6
-      e = d;
-      d = c;
-      c = (b << 30) | (b >>> 2);
-      b = a;
-      a = tmp;
-    }
-    h0 = (h0 + a) | 0;
-    h1 = (h1 + b) | 0;
-    h2 = (h2 + c) | 0;
-    h3 = (h3 + d) | 0;
-    h4 = (h4 + e) | 0;
-  }
+  for (; off < end; off += 64) compress(m, off, state);
   const out = DIGEST;
-  out[0] = h0 >>> 24;
-  out[1] = (h0 >>> 16) & 0xff;
-  out[2] = (h0 >>> 8) & 0xff;
-  out[3] = h0 & 0xff;
-  out[4] = h1 >>> 24;
-  out[5] = (h1 >>> 16) & 0xff;
-  out[6] = (h1 >>> 8) & 0xff;
-  out[7] = h1 & 0xff;
-  out[8] = h2 >>> 24;
-  out[9] = (h2 >>> 16) & 0xff;
-  out[10] = (h2 >>> 8) & 0xff;
-  out[11] = h2 & 0xff;
-  out[12] = h3 >>> 24;
-  out[13] = (h3 >>> 16) & 0xff;
-  out[14] = (h3 >>> 8) & 0xff;
-  out[15] = h3 & 0xff;
-  out[16] = h4 >>> 24;
-  out[17] = (h4 >>> 16) & 0xff;
-  out[18] = (h4 >>> 8) & 0xff;
-  out[19] = h4 & 0xff;
+  for (let i = 0; i < 5; i++) {
+    const h = state[i]!;
+    out[i * 4] = h >>> 24;
+    out[i * 4 + 1] = (h >>> 16) & 0xff;
+    out[i * 4 + 2] = (h >>> 8) & 0xff;
+    out[i * 4 + 3] = h & 0xff;
+  }
   return out;
 }
 
+/** One SHA-1 compression of the 64 bytes of `m` at `off` into `state`. */
+function compress(m: Uint8Array, off: number, state: Int32Array): void {
+  const w = SCHEDULE;
+  for (let t = 0; t < 16; t++) {
+    const i = off + (t << 2);
+    w[t] = (m[i]! << 24) | (m[i + 1]! << 16) | (m[i + 2]! << 8) | m[i + 3]!;
+  }
+  for (let t = 16; t < 80; t++) {
+    const v = w[t - 3]! ^ w[t - 8]! ^ w[t - 14]! ^ w[t - 16]!;
+    w[t] = (v << 1) | (v >>> 31);
+  }
+  let a = state[0]!;
+  let b = state[1]!;
+  let c = state[2]!;
+  let d = state[3]!;
+  let e = state[4]!;
+  let t = 0;
+  // One loop per round function: a branch in every step costs more than the step.
+  for (; t < 20; t++) {
+    const tmp = (((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + 0x5a827999 + w[t]!) | 0;
+    e = d;
+    d = c;
+    c = (b << 30) | (b >>> 2);
+    b = a;
+    a = tmp;
+  }
+  for (; t < 40; t++) {
+    const tmp = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + 0x6ed9eba1 + w[t]!) | 0;
+    e = d;
+    d = c;
+    c = (b << 30) | (b >>> 2);
+    b = a;
+    a = tmp;
+  }
+  for (; t < 60; t++) {
+    const tmp = (((a << 5) | (a >>> 27)) + ((b & c) | (b & d) | (c & d)) + e - 0x70e44324 + w[t]!) | 0; // + 0x8f1bbcdc
+    e = d;
+    d = c;
+    c = (b << 30) | (b >>> 2);
+    b = a;
+    a = tmp;
+  }
+  for (; t < 80; t++) {
+    const tmp = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e - 0x359d3e2a + w[t]!) | 0; // + 0xca62c1d6
+    e = d;
+    d = c;
+    c = (b << 30) | (b >>> 2);
+    b = a;
+    a = tmp;
+  }
+  state[0] = (state[0]! + a) | 0;
+  state[1] = (state[1]! + b) | 0;
+  state[2] = (state[2]! + c) | 0;
+  state[3] = (state[3]! + d) | 0;
+  state[4] = (state[4]! + e) | 0;
+}
+
 const NAMESPACE_BYTES = Buffer.from(FLARE_UUID_NAMESPACE.replaceAll('-', ''), 'hex');
-/** The namespace bytes followed by the name being hashed; grown (never shrunk) for a longer name. */
+/** The namespace bytes followed by the name being hashed (and room for SHA-1's padding); grown for a longer name. */
 let nameBuffer = Buffer.allocUnsafeSlow(1024);
 NAMESPACE_BYTES.copy(nameBuffer, 0);
 /** Where each of the 16 bytes' two hex digits go in the 36 characters of a uuid. */
@@ -234,6 +253,12 @@ export interface MappingContext {
    * `resolversFor(pkg)` in observables/ gives both resolvers for a package.
    */
   resolveObject?(idref: string): CyboxObject | undefined;
+  /**
+   * `derivedUuid(eventUuid, key)`, possibly remembered: an observable used by several indicators is mapped once per
+   * use, with the same keys each time, and the event builder hands a memoising one. Optional: without it the
+   * mappers call derivedUuid.
+   */
+  uuid?(key: string): string;
   report: ConversionReport;
 }
 

@@ -6,6 +6,7 @@ import { MISP_DATA_DIR } from '../../../../test/paths';
 import { sampleEvent, uuidFor } from '../../../../test/misp-server/sample-events';
 import {
   checkEvent,
+  isMispUuid,
   checkSingleAttribute,
   defaultCategory,
   isCategoryAllowed,
@@ -152,6 +153,46 @@ describe('checkEvent', () => {
     const check = checkEvent(event);
     expect(check.dropped.references).toBe(1);
     expect(check.event?.Object?.[0]?.ObjectReference).toHaveLength(1);
+  });
+
+  it('names where each issue is, and still drops a bad value in a converter-made event', () => {
+    const event = sampleEvent('paths');
+    const ip = event.Attribute![0]!;
+    event.Tag = [{ name: 'ok' }, { name: ' ' }];
+    event.Attribute = [
+      ip,
+      { ...ip, uuid: uuidFor('bad-ip'), value: '999.1.1.1', Tag: [{ name: 'a' }, { name: 'a' }] },
+      { ...ip, uuid: 'not-a-uuid', value: '10.0.0.1' },
+    ];
+    const file = event.Object![0]!;
+    file.Attribute = [...file.Attribute, { ...file.Attribute[0]!, uuid: uuidFor('bad-md5'), object_relation: 'md5', type: 'md5', value: 'abc' }];
+    const check = checkEvent(event);
+    expect(check.issues.map((i) => `${i.level} ${i.path} ${i.field}`)).toEqual([
+      'error Event.Tag[1] name',
+      'error Event.Attribute[1] value',
+      'error Event.Attribute[2] uuid',
+      'error Event.Object[0].Attribute[2] value',
+    ]);
+    expect(check.event?.Attribute?.map((a) => a.value)).toEqual([ip.value]);
+    expect(check.event?.Object?.[0]?.Attribute.map((a) => a.value)).not.toContain('abc');
+    // A duplicate tag on a kept attribute is a warning, with the tag's path.
+    const other = sampleEvent('dup');
+    other.Attribute = [{ ...other.Attribute![0]!, Tag: [{ name: 'a' }, { name: 'a' }] }];
+    const dup = checkEvent(other);
+    expect(dup.issues.map((i) => `${i.level} ${i.path}`)).toEqual(['warning Event.Attribute[0].Tag[1]']);
+  });
+
+  it('accepts exactly the uuids CakePHP\'s rule accepts', () => {
+    const rule = /^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[0-5][a-fA-F0-9]{3}-[089aAbB][a-fA-F0-9]{3}-[a-fA-F0-9]{12}$/;
+    const base = '6f2d4a4e-5b1c-4f0e-9a57-3c1d2e8b7a90';
+    const alphabet = '0123456789abcdefABCDEFgGzZ-\n :/é';
+    const candidates: string[] = [base, base.toUpperCase(), `${base}\n`, base.slice(1), `${base}0`, '', '-'.repeat(36)];
+    for (let i = 0; i < 36; i++) for (const c of alphabet) candidates.push(base.slice(0, i) + c + base.slice(i + 1));
+    for (const v of ['0', '5', '6', '8', '9', 'a', 'A', 'b', 'B', 'c']) {
+      candidates.push(base.slice(0, 14) + v + base.slice(15), base.slice(0, 19) + v + base.slice(20));
+    }
+    for (const c of candidates) expect(isMispUuid(c), JSON.stringify(c)).toBe(rule.test(c));
+    for (const other of [undefined, null, 36, {}, [base]]) expect(isMispUuid(other)).toBe(false);
   });
 
   it('checks a lone attribute against an object relation', () => {

@@ -10,7 +10,6 @@ import type { GenericElement } from '../../../stix/model/types';
 import { addressVals } from './address';
 import { describeVal, type Emitter, type Val } from './emit';
 import { refTarget } from './refs';
-import { derivedUuid } from '../contract';
 import { isExactCondition, patternNote, splitList } from '../values';
 
 const SENDER_DOMAIN = /^@?([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})$/i;
@@ -100,7 +99,7 @@ export function mapEmailMessage(props: GenericElement, em: Emitter): void {
       em.ctx.report.info('unresolved-idref', `EmailMessage attachment ${ref} is not defined in the package.`, em.where);
       continue;
     }
-    references.push({ uuid: derivedUuid(em.ctx.eventUuid, target.key), relationship: 'attachment' });
+    references.push({ uuid: em.uuidOf(target.key), relationship: 'attachment' });
     // The attachment's file name (read, not consumed: the File is mapped where it is defined).
     const nameEl = target.object?.properties?.children.find((c) => c.name === 'File_Name');
     if (nameEl?.text !== undefined) {
@@ -114,7 +113,7 @@ export function mapEmailMessage(props: GenericElement, em: Emitter): void {
   for (const l of em.pathAll(props, 'Links', 'Link')) {
     const ref = l.attributes['object_reference'];
     const target = ref === undefined ? undefined : refTarget(em.ctx, ref);
-    if (target) references.push({ uuid: derivedUuid(em.ctx.eventUuid, target.key), relationship: 'link' });
+    if (target) references.push({ uuid: em.uuidOf(target.key), relationship: 'link' });
     else if (ref !== undefined) em.ctx.report.info('unresolved-idref', `EmailMessage link ${ref} is not defined in the package.`, em.where);
   }
 

@@ -28,6 +28,8 @@ import { isExactCondition, isPlaceholder, isRangeCondition, patternNote, refang,
 /** Shared empty results (read-only by convention): most fields are absent, most values carry no note. */
 const NO_VALS = Object.freeze([]) as unknown as Val[];
 const NO_NOTES = Object.freeze([]) as unknown as string[];
+/** The default options (read-only: never written to). */
+const NO_OPTIONS: AttrOptions = Object.freeze({});
 
 /** One value read from a CybOX property. */
 export interface Val {
@@ -281,6 +283,12 @@ export class Emitter {
 
   // ——— building ———————————————————————————————————————————————————————————————————————————————
 
+  /** The derived uuid of a key in this event (through the context's memo when it has one). */
+  uuidOf(key: string): string {
+    const { ctx } = this;
+    return ctx.uuid ? ctx.uuid(key) : derivedUuid(ctx.eventUuid, key);
+  }
+
   private tags(): MispTag[] | undefined {
     const tags = this.ctx.tags;
     return tags && tags.length > 0 ? tags.map((t) => ({ ...t })) : undefined;
@@ -315,7 +323,12 @@ export class Emitter {
     // A value kept as text stays in the category of what it was meant to be (a network pattern: Network activity).
     const category = finalType === type ? pickCategory(type, opts.category, relation) : pickCategory(finalType, opts.category ?? defaultCategory(type));
     const toIds = this.ctx.toIds && val.exact && !opts.noIds && !NON_IDS_TYPES.has(finalType);
-    const comment = this.ctx.comment === undefined && notes.length === 0 && opts.comment === undefined ? undefined : joinComment([this.ctx.comment, ...notes, opts.comment]);
+    let comment: string | undefined;
+    if (notes.length === 0 && opts.comment === undefined) {
+      // The common case: the context's comment alone (joinComment of one part, without its arrays).
+      const c = this.ctx.comment;
+      comment = c === undefined || c === '' ? undefined : c;
+    } else comment = joinComment([this.ctx.comment, ...notes, opts.comment]);
     const out: Prepared = { type: finalType, value: normalized, category, toIds };
     if (comment !== undefined) out.comment = comment;
     return out;
@@ -349,7 +362,7 @@ export class Emitter {
     const key = this.allocKey(`${p.type}=${p.value}`, suffix);
     if (key === undefined) return undefined;
     this.topLevel.add(identity);
-    const a: MispAttribute = { uuid: derivedUuid(this.ctx.eventUuid, key), type: p.type, category: p.category, value: p.value, to_ids: p.toIds };
+    const a: MispAttribute = { uuid: this.uuidOf(key), type: p.type, category: p.category, value: p.value, to_ids: p.toIds };
     if (p.comment !== undefined) a.comment = p.comment;
     const tags = this.tags();
     if (tags) a.Tag = tags;
@@ -359,14 +372,14 @@ export class Emitter {
   }
 
   /** One standalone attribute (falls back to `text` when the value does not fit the type). */
-  attribute(type: string, val: Val, opts: AttrOptions = {}): MispAttribute | undefined {
+  attribute(type: string, val: Val, opts: AttrOptions = NO_OPTIONS): MispAttribute | undefined {
     const p = this.prepare(type, val, opts, undefined, false);
     if ('invalid' in p) return undefined; // not reached: standalone pieces fall back to text
     return this.pushAttribute(p, opts.suffix);
   }
 
   /** Each value as a standalone attribute. */
-  attributeEach(type: string, vals: readonly Val[], opts: AttrOptions = {}): void {
+  attributeEach(type: string, vals: readonly Val[], opts: AttrOptions = NO_OPTIONS): void {
     for (const v of vals) this.attribute(type, v, opts);
   }
 
@@ -374,7 +387,7 @@ export class Emitter {
    * Standalone attributes, or — when the CybOX object has related objects to reference (`wantsObject`) and a
    * template can hold the values — one object (references need an object to hang on).
    */
-  attributesOrObject(type: string, vals: readonly Val[], promote: { object: string; relation: string } | undefined, opts: AttrOptions = {}): void {
+  attributesOrObject(type: string, vals: readonly Val[], promote: { object: string; relation: string } | undefined, opts: AttrOptions = NO_OPTIONS): void {
     if (vals.length === 0) return;
     if (this.wantsObject && promote) {
       const draft = this.object(promote.object);
@@ -439,7 +452,7 @@ export class Emitter {
       }
       attrKeys.add(k);
       const a: MispAttribute = {
-        uuid: derivedUuid(this.ctx.eventUuid, k),
+        uuid: this.uuidOf(k),
         object_relation: p.relation,
         type: p.type,
         category: p.category,
@@ -451,7 +464,7 @@ export class Emitter {
       return a;
     });
     const object: MispObject = {
-      uuid: derivedUuid(this.ctx.eventUuid, key),
+      uuid: this.uuidOf(key),
       name: template.name,
       'meta-category': template.metaCategory,
       template_uuid: template.uuid,
@@ -481,22 +494,29 @@ export class Emitter {
     if (toUuid === from.uuid) return;
     const refs = (from.ObjectReference ??= []);
     if (refs.some((r) => r.referenced_uuid === toUuid && r.relationship_type === relationship)) return;
-    const ref = { uuid: derivedUuid(this.ctx.eventUuid, `ref|${from.uuid}|${relationship}|${toUuid}`), referenced_uuid: toUuid, relationship_type: relationship };
+    const ref = { uuid: this.uuidOf(`ref|${from.uuid}|${relationship}|${toUuid}`), referenced_uuid: toUuid, relationship_type: relationship };
     refs.push(comment === undefined ? ref : { ...ref, comment });
   }
 
   /** Everything under `root` that has text and was never read, as paths (`Headers/File_Header/Machine`). */
   unreadFields(root: GenericElement | undefined): string[] {
+    if (!root) return NO_NOTES;
     const out: string[] = [];
-    const go = (el: GenericElement, path: string): void => {
-      for (const c of el.children) {
-        const p = path === '' ? c.name : `${path}/${c.name}`;
-        if (c.text !== undefined && !this.consumed.has(c)) out.push(p);
-        go(c, p);
-      }
-    };
-    if (root) go(root, '');
-    return [...new Set(out)];
+    this.collectUnread(root, '', out);
+    return out.length > 1 ? [...new Set(out)] : out;
+  }
+
+  /** The unread fields under `el` (whose path is `path`) into `out`; a path is only built where it is needed. */
+  private collectUnread(el: GenericElement, path: string, out: string[]): void {
+    const { children } = el;
+    for (let i = 0; i < children.length; i++) {
+      const c = children[i]!;
+      const unread = c.text !== undefined && !this.consumed.has(c);
+      if (!unread && c.children.length === 0) continue;
+      const p = path === '' ? c.name : `${path}/${c.name}`;
+      if (unread) out.push(p);
+      this.collectUnread(c, p, out);
+    }
   }
 }
 
@@ -511,7 +531,7 @@ export class ObjectDraft {
   ) {}
 
   /** Adds a value under a relation (its type is the relation's). False when the value does not fit the type. */
-  add(relation: string, val: Val | undefined, opts: AttrOptions = {}): boolean {
+  add(relation: string, val: Val | undefined, opts: AttrOptions = NO_OPTIONS): boolean {
     if (!val) return false;
     const p = this.em.preparePart(this, relation, val, opts);
     if ('invalid' in p) {
@@ -523,7 +543,7 @@ export class ObjectDraft {
     return true;
   }
 
-  addAll(relation: string, vals: readonly Val[], opts: AttrOptions = {}): void {
+  addAll(relation: string, vals: readonly Val[], opts: AttrOptions = NO_OPTIONS): void {
     for (const v of vals) this.add(relation, v, opts);
   }
 

@@ -39,46 +39,61 @@ export function hashParts(hashes: GenericElement | undefined, em: Emitter, label
   const out: Part[] = [];
   for (const h of em.pathAll(hashes, 'Hash')) {
     const name = (em.rawAt(h, 'Type') ?? '').toUpperCase().replace(/[^A-Z0-9]/g, '');
-    const vals = [...em.readAt(h, undefined, 'Simple_Hash_Value'), ...em.readAt(h, undefined, 'Fuzzy_Hash_Value')];
-    for (const v of vals) {
-      let type = HASH_TYPES[name];
-      if (type === undefined && /^[0-9a-f]+$/i.test(v.value)) type = BY_HEX_LENGTH[v.value.length];
-      if (type === undefined && /^[0-9]+:[^:]+:[^:]+$/.test(v.value)) type = 'ssdeep';
-      const field = `${label} ${name || 'of unknown type'}`;
-      out.push({ relation: type === 'text' || type === undefined ? 'text' : type, val: type === 'text' || type === undefined ? { ...v, value: describeVal(field, v), field } : { ...v, field } });
-    }
+    const simple = em.readAt(h, undefined, 'Simple_Hash_Value');
+    const fuzzy = em.readAt(h, undefined, 'Fuzzy_Hash_Value');
+    for (const v of simple) out.push(hashPart(v, name, label));
+    for (const v of fuzzy) out.push(hashPart(v, name, label));
   }
+  return out;
+}
+
+function hashPart(v: Val, name: string, label: string): Part {
+  let type = HASH_TYPES[name];
+  if (type === undefined && /^[0-9a-f]+$/i.test(v.value)) type = BY_HEX_LENGTH[v.value.length];
+  if (type === undefined && /^[0-9]+:[^:]+:[^:]+$/.test(v.value)) type = 'ssdeep';
+  const field = `${label} ${name || 'of unknown type'}`;
+  const asText = type === 'text' || type === undefined;
+  return { relation: asText ? 'text' : type!, val: withField(v, field, asText ? describeVal(field, v) : v.value) };
+}
+
+/** `{ ...v, value, field }` spelled out (the spread of a Val with optional fields was a slow generic copy). */
+function withField(v: Val, field: string, value: string): Val {
+  const out: Val = { value, exact: v.exact, notes: v.notes, field };
+  if (v.range !== undefined) out.range = v.range;
+  if (v.condition !== undefined) out.condition = v.condition;
   return out;
 }
 
 /** The fields of a CybOX File (and its Windows/Unix/PDF variants) as file-template parts. */
 export function fileParts(props: GenericElement, em: Emitter): Part[] {
   const parts: Part[] = [];
-  const add = (relation: string, vals: Val[]): void => {
-    for (const val of vals) parts.push({ relation, val });
-  };
-  const asText = (label: string, vals: Val[]): void => {
-    for (const v of vals) parts.push({ relation: 'text', val: { ...v, value: describeVal(label, v), field: label } });
-  };
-  add('filename', em.readAt(props, 'File_Name', 'File_Name'));
-  for (const el of em.pathAll(props, 'File_Path')) add(el.attributes['fully_qualified'] === 'true' ? 'fullpath' : 'path', em.read(el, 'File_Path'));
-  add('fullpath', em.readAt(props, 'Full_Path', 'Full_Path'));
-  add('path', em.readAt(props, 'Device_Path', 'Device_Path'));
-  asText('File extension', em.readAt(props, 'File_Extension', 'File_Extension'));
-  add('size-in-bytes', em.readAt(props, 'Size_In_Bytes', 'Size_In_Bytes'));
-  asText('Magic number', em.readAt(props, 'Magic_Number', 'Magic_Number'));
-  add('magic', em.readAt(props, 'File_Format', 'File_Format'));
+  addParts(parts, 'filename', em.readAt(props, 'File_Name', 'File_Name'));
+  for (const el of em.pathAll(props, 'File_Path')) addParts(parts, el.attributes['fully_qualified'] === 'true' ? 'fullpath' : 'path', em.read(el, 'File_Path'));
+  addParts(parts, 'fullpath', em.readAt(props, 'Full_Path', 'Full_Path'));
+  addParts(parts, 'path', em.readAt(props, 'Device_Path', 'Device_Path'));
+  addTextParts(parts, 'File extension', em.readAt(props, 'File_Extension', 'File_Extension'));
+  addParts(parts, 'size-in-bytes', em.readAt(props, 'Size_In_Bytes', 'Size_In_Bytes'));
+  addTextParts(parts, 'Magic number', em.readAt(props, 'Magic_Number', 'Magic_Number'));
+  addParts(parts, 'magic', em.readAt(props, 'File_Format', 'File_Format'));
   parts.push(...hashParts(em.path(props, 'Hashes'), em));
-  add('modification-time', em.readAt(props, 'Modified_Time', 'Modified_Time'));
-  add('access-time', em.readAt(props, 'Accessed_Time', 'Accessed_Time'));
-  add('creation-time', em.readAt(props, 'Created_Time', 'Created_Time'));
-  add('entropy', em.readAt(props, 'Peak_Entropy', 'Peak_Entropy'));
-  asText('Packer', em.readAt(props, 'Packer', 'Packer_List', 'Packer', 'Name'));
-  asText('Encryption algorithm', em.readAt(props, 'Encryption_Algorithm', 'Encryption_Algorithm'));
-  asText('Decryption key', em.readAt(props, 'Decryption_Key', 'Decryption_Key'));
-  asText('Compression method', em.readAt(props, 'Compression_Method', 'Compression_Method'));
-  for (const p of em.pathAll(props, 'Custom_Properties', 'Property')) asText(p.attributes['name'] ?? 'Custom property', em.read(p, p.attributes['name'] ?? 'Property'));
+  addParts(parts, 'modification-time', em.readAt(props, 'Modified_Time', 'Modified_Time'));
+  addParts(parts, 'access-time', em.readAt(props, 'Accessed_Time', 'Accessed_Time'));
+  addParts(parts, 'creation-time', em.readAt(props, 'Created_Time', 'Created_Time'));
+  addParts(parts, 'entropy', em.readAt(props, 'Peak_Entropy', 'Peak_Entropy'));
+  addTextParts(parts, 'Packer', em.readAt(props, 'Packer', 'Packer_List', 'Packer', 'Name'));
+  addTextParts(parts, 'Encryption algorithm', em.readAt(props, 'Encryption_Algorithm', 'Encryption_Algorithm'));
+  addTextParts(parts, 'Decryption key', em.readAt(props, 'Decryption_Key', 'Decryption_Key'));
+  addTextParts(parts, 'Compression method', em.readAt(props, 'Compression_Method', 'Compression_Method'));
+  for (const p of em.pathAll(props, 'Custom_Properties', 'Property')) addTextParts(parts, p.attributes['name'] ?? 'Custom property', em.read(p, p.attributes['name'] ?? 'Property'));
   return parts;
+}
+
+function addParts(parts: Part[], relation: string, vals: Val[]): void {
+  for (const val of vals) parts.push({ relation, val });
+}
+
+function addTextParts(parts: Part[], label: string, vals: Val[]): void {
+  for (const v of vals) parts.push({ relation: 'text', val: withField(v, label, describeVal(label, v)) });
 }
 
 /** Relations that stand alone as an attribute of the same type when they are a file's only field. */

@@ -34,6 +34,7 @@ function derive(ctx: MappingContext, toIds: boolean, comment: string | undefined
   if (comment !== undefined) out.comment = comment;
   if (ctx.tags !== undefined) out.tags = ctx.tags;
   if (ctx.resolveObject) out.resolveObject = (id) => ctx.resolveObject?.(id);
+  if (ctx.uuid) out.uuid = (key) => ctx.uuid!(key);
   return out;
 }
 

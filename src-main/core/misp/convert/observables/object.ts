@@ -181,7 +181,7 @@ export function mapCyboxObject(obj: CyboxObject, ctx: MappingContext, baseKey: s
         ctx.report.info('unresolved-idref', `Related object ${r.idref} is not defined in the package; no reference.`, where);
         return;
       }
-      targetUuid = derivedUuid(ctx.eventUuid, target.key);
+      targetUuid = ctx.uuid ? ctx.uuid(target.key) : derivedUuid(ctx.eventUuid, target.key);
     } else {
       const childKey = r.id ?? (em.baseKey !== undefined ? `${em.baseKey}/related/${i}` : undefined);
       targetUuid = mapCyboxObject(r, ctx, childKey, observable, out, depth + 1);

@@ -1,7 +1,7 @@
 /** mapObservable itself: idrefs, compositions, negation, CybOX events, uuids, determinism, the context. */
 import { v5 as uuidv5 } from 'uuid';
 import { describe, expect, it } from 'vitest';
-import { ConversionReport, derivedUuid, FLARE_UUID_NAMESPACE, type MappingContext } from '../contract';
+import { ConversionReport, derivedUuid, derivedUuidReference, FLARE_UUID_NAMESPACE, type MappingContext } from '../contract';
 import { mapObservable } from './index';
 import { attr, EVENT_UUID, mapById, mapCorpus, mapSnippet, snippetPackage, uuid } from './testing';
 import { resolversFor } from './resolve';
@@ -14,6 +14,29 @@ describe('derivedUuid', () => {
     for (const key of ['NCCIC:Object-1', 'x/ip-dst=10.0.0.1', 'v|domain=évil.example', '', 'ключ']) {
       expect(derivedUuid(EVENT_UUID, key)).toBe(uuidv5(`${EVENT_UUID}|${key}`, FLARE_UUID_NAMESPACE));
     }
+  });
+
+  it('computes SHA-1 itself exactly as node:crypto does: every length across block boundaries, any character', () => {
+    // The name is 53 bytes before the key: keys of 0–300 bytes cover one, two and several blocks and every padding
+    // boundary; keys sharing their first bytes exercise the remembered first block, other events its replacement.
+    const pieces = ['a', 'é', 'ключ', '😀', '\u0800', '\uffff', '\u07ff', '\u0080', '|', 'NCCIC:Object-'];
+    const events = [EVENT_UUID, '00000000-0000-4000-8000-000000000000', 'stix-package'];
+    let seed = 7;
+    const next = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    for (let length = 0; length <= 300; length++) {
+      const plain = 'k'.repeat(length);
+      let mixed = '';
+      while (mixed.length < length) mixed += pieces[next() % pieces.length];
+      for (const event of events) {
+        expect(derivedUuid(event, plain)).toBe(derivedUuidReference(event, plain));
+        expect(derivedUuid(event, mixed)).toBe(derivedUuidReference(event, mixed));
+      }
+    }
+    // Longer than the reused buffer; a lone surrogate is encoded as U+FFFD, as Buffer.write does.
+    for (const key of ['x'.repeat(5000), '😀'.repeat(2000), 'a\ud800b', '\udc00', 'end\ud83d']) {
+      expect(derivedUuid(EVENT_UUID, key)).toBe(derivedUuidReference(EVENT_UUID, key));
+    }
+    expect(derivedUuid(EVENT_UUID, 'x'.repeat(5000))).toBe(uuidv5(`${EVENT_UUID}|${'x'.repeat(5000)}`, FLARE_UUID_NAMESPACE));
   });
 });
 
