@@ -15,79 +15,20 @@
  * read-only pass at 500 ms in one process and 900 ms in another); the cases are interleaved pass by pass so that
  * the ratio survives that, but compare ratios across several runs, not single MB/s figures.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { XMLParser } from 'fast-xml-parser';
+import { readFileSync } from 'node:fs';
 import { FlareError } from '../../src-main/core/errors';
 import { buildEvent } from '../../src-main/core/misp/convert/event/index';
 import { readPackages } from '../../src-main/core/stix';
-import { CORPUS_DIR } from '../../test/paths';
+import { CORPUS_DIR, filesUnder } from '../../test/paths';
 import { aisFeed } from '../lib/ais-feed';
+import { bareParsePass, envNumber as env, machine, MB, measure, measureRow, printMachine, writeResults, type Measure } from '../lib/measure';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const PACKAGES = env('FLARE_BENCH_CONVERT_PACKAGES', 500);
 const INDICATORS = env('FLARE_BENCH_CONVERT_INDICATORS', 20);
 const SECONDS = env('FLARE_BENCH_CONVERT_SECONDS', 3);
 const MIN_PASSES = env('FLARE_BENCH_CONVERT_PASSES', 7);
 const CASE = process.env.FLARE_BENCH_CONVERT_CASE ?? 'both';
-/** Unmeasured passes per case first: the first pass compiles, the second runs on code optimised for all cases. */
-const WARM_UP_PASSES = 2;
-const MB = 1024 * 1024;
 
-interface Measure {
-  mbPerSec: number;
-  packagesPerSec: number;
-  msPerPass: number;
-  passes: number;
-}
-
-function listXml(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) out.push(...listXml(full));
-    else if (name.endsWith('.xml')) out.push(full);
-  }
-  return out.sort();
-}
-
-function gc(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
-
-/**
- * Round-robin passes (every case once per round, so that a busy neighbour slows all cases alike) until SECONDS per
- * case have passed and each case has MIN_PASSES; each case's median pass (see bench/stix).
- */
-function measure(bytes: number, packages: number, passes: Record<string, () => void>): Record<string, Measure> {
-  const names = Object.keys(passes);
-  const times: Record<string, number[]> = {};
-  for (let i = 0; i < WARM_UP_PASSES; i++) for (const name of names) passes[name]!(); // JIT, caches
-  for (const name of names) times[name] = [];
-  gc();
-  const until = performance.now() + SECONDS * 1000 * names.length;
-  while (times[names[0]!]!.length < MIN_PASSES || performance.now() < until) {
-    for (const name of names) {
-      gc();
-      const t = performance.now();
-      passes[name]!();
-      times[name]!.push(performance.now() - t);
-    }
-  }
-  if (process.env.FLARE_BENCH_DEBUG) for (const name of names) console.log(`  ${name} passes (ms): ${times[name]!.map((t) => t.toFixed(0)).join(' ')}`);
-  const out: Record<string, Measure> = {};
-  for (const name of names) {
-    const sorted = times[name]!.sort((a, b) => a - b);
-    const ms = sorted[Math.floor(sorted.length / 2)]!;
-    out[name] = { mbPerSec: bytes / MB / (ms / 1000), packagesPerSec: packages / (ms / 1000), msPerPass: ms, passes: sorted.length };
-  }
-  return out;
-}
-
-/** Every input converted: packages read, events built and serialised. Refused inputs and failed events counted. */
 function convertAll(inputs: readonly Buffer[]): { packages: number; events: number; attributes: number; objects: number; refused: number; failed: number; jsonBytes: number } {
   const r = { packages: 0, events: 0, attributes: 0, objects: 0, refused: 0, failed: 0, jsonBytes: 0 };
   for (const b of inputs) {
@@ -119,17 +60,8 @@ function convertAll(inputs: readonly Buffer[]): { packages: number; events: numb
 function runCase(name: string, inputs: Buffer[]) {
   const bytes = inputs.reduce((n, b) => n + b.length, 0);
   const totals = convertAll(inputs);
-  const fxp = new XMLParser({ ignoreAttributes: false });
   const m = measure(bytes, totals.packages, {
-    bare: () => {
-      for (const b of inputs) {
-        try {
-          fxp.parse(b);
-        } catch {
-          /* the malformed corpus snippets: fast-xml-parser may or may not complain; the bytes were scanned */
-        }
-      }
-    },
+    bare: bareParsePass(inputs),
     read: () => {
       for (const b of inputs) {
         try {
@@ -140,7 +72,7 @@ function runCase(name: string, inputs: Buffer[]) {
       }
     },
     convert: () => void convertAll(inputs),
-  });
+  }, { seconds: SECONDS, minPasses: MIN_PASSES, warmUps: 2, debug: process.env.FLARE_BENCH_DEBUG !== undefined });
   const { bare, read, convert } = m as Record<'bare' | 'read' | 'convert', Measure>;
   const result = {
     inputs: inputs.length,
@@ -153,8 +85,7 @@ function runCase(name: string, inputs: Buffer[]) {
     /** Share of a conversion pass spent after reading (building, checking, serialising the events). */
     buildShareOfConversion: Math.max(0, 1 - read.msPerPass / convert.msPerPass),
   };
-  const row = (label: string, x: Measure) =>
-    `  ${label.padEnd(38)} ${x.mbPerSec.toFixed(1).padStart(7)} MB/s ${x.packagesPerSec.toFixed(0).padStart(8)} packages/s  (${x.msPerPass.toFixed(1)} ms/pass, ${x.passes} passes)`;
+  const row = measureRow;
   console.log(`\n${name}: ${inputs.length} inputs, ${(bytes / MB).toFixed(2)} MB, ${totals.packages} packages → ${totals.events} events (${totals.attributes} attributes, ${totals.objects} objects), ${totals.refused} inputs refused, ${totals.failed} events failed`);
   console.log(row('conversion (read + build + check + JSON)', convert));
   console.log(row('  of which reading (readPackages)', read));
@@ -163,20 +94,13 @@ function runCase(name: string, inputs: Buffer[]) {
   return result;
 }
 
-const corpus = listXml(CORPUS_DIR).map((f) => readFileSync(f));
+const corpus = filesUnder(CORPUS_DIR).map((f) => readFileSync(f));
 const feed = aisFeed({ packages: PACKAGES, indicatorsPerPackage: INDICATORS }).map((p) => Buffer.from(p.xml));
 
-console.log(`node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, load ${os.loadavg()[0]!.toFixed(2)}`);
+printMachine();
 const results = {
-  date: new Date().toISOString(),
-  node: process.version,
-  cpu: os.cpus()[0]?.model,
-  cores: os.cpus().length,
-  loadAverage: os.loadavg()[0],
+  ...machine(),
   corpus: CASE === 'feed' ? null : runCase('corpus', corpus),
   syntheticAisFeed: CASE === 'corpus' ? null : { packagesInFeed: PACKAGES, indicatorsPerPackage: INDICATORS, ...runCase(`synthetic AIS feed (${PACKAGES} × ${INDICATORS} indicators)`, feed) },
 };
-const out = path.join(here, '..', 'results', 'convert.json');
-mkdirSync(path.dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-console.log(`\nwrote ${path.relative(path.join(here, '..', '..'), out)}`);
+writeResults('convert', results);

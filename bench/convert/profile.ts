@@ -3,28 +3,17 @@
  * Usage: node --cpu-prof --import tsx bench/convert/profile.ts [corpus|feed|both] [passes]
  * Also prints a per-stage breakdown (read / build / JSON) in ms per pass.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { FlareError } from '../../src-main/core/errors';
 import { buildEvent } from '../../src-main/core/misp/convert/event/index';
 import { readPackages } from '../../src-main/core/stix';
-import { CORPUS_DIR } from '../../test/paths';
+import { CORPUS_DIR, filesUnder } from '../../test/paths';
 import { aisFeed } from '../lib/ais-feed';
-
-function listXml(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) out.push(...listXml(full));
-    else if (name.endsWith('.xml')) out.push(full);
-  }
-  return out.sort();
-}
 
 const which = process.argv[2] ?? 'both';
 const passes = Number(process.argv[3] ?? 10);
 const inputs: Buffer[] = [];
-if (which !== 'feed') inputs.push(...listXml(CORPUS_DIR).map((f) => readFileSync(f)));
+if (which !== 'feed') inputs.push(...filesUnder(CORPUS_DIR).map((f) => readFileSync(f)));
 if (which !== 'corpus') inputs.push(...aisFeed({ packages: 500, indicatorsPerPackage: 20 }).map((p) => Buffer.from(p.xml)));
 
 const t = { read: [] as number[], build: [] as number[], json: [] as number[] };

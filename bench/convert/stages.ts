@@ -3,8 +3,7 @@
  * inputs — decode+parse, canonical hash, model, buildEvent without/with checkEvent, JSON.
  * Usage: node --expose-gc --import tsx bench/convert/stages.ts [corpus|feed] [passes]
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { FlareError } from '../../src-main/core/errors';
 import { buildEvent } from '../../src-main/core/misp/convert/event/index';
 import { checkEvent } from '../../src-main/core/misp/validate/index';
@@ -16,23 +15,13 @@ import { stixPackage } from '../../src-main/core/stix/model/package';
 import { decodeBytes } from '../../src-main/core/stix/xml/decode';
 import { parseXml } from '../../src-main/core/stix/xml/parse';
 import { blankXmlDeclaration, unwrapContent } from '../../src-main/core/stix/xml/unwrap';
-import { CORPUS_DIR } from '../../test/paths';
+import { CORPUS_DIR, filesUnder } from '../../test/paths';
 import { aisFeed } from '../lib/ais-feed';
-
-function listXml(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) out.push(...listXml(full));
-    else if (name.endsWith('.xml')) out.push(full);
-  }
-  return out.sort();
-}
 
 const which = process.argv[2] ?? 'feed';
 const passes = Number(process.argv[3] ?? 7);
 const inputs: Buffer[] =
-  which === 'corpus' ? listXml(CORPUS_DIR).map((f) => readFileSync(f)) : aisFeed({ packages: 500, indicatorsPerPackage: 20 }).map((p) => Buffer.from(p.xml));
+  which === 'corpus' ? filesUnder(CORPUS_DIR).map((f) => readFileSync(f)) : aisFeed({ packages: 500, indicatorsPerPackage: 20 }).map((p) => Buffer.from(p.xml));
 const limits = resolveLimits(undefined);
 const ok = inputs.filter((b) => {
   try {

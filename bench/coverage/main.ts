@@ -7,33 +7,18 @@
  * Knobs (environment): FLARE_BENCH_COVERAGE_PACKAGES (300), FLARE_BENCH_COVERAGE_INDICATORS (20),
  * FLARE_BENCH_COVERAGE_SECONDS (measuring time per case, 3).
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { ConversionReport } from '../../src-main/core/misp/convert/contract';
 import { coverageOfPackages, formatCoverage, mapPackageObservables } from '../../src-main/core/misp/convert/observables/coverage';
 import { isStixError, readPackages, type ExtractedPackage } from '../../src-main/core/stix';
-import { CORPUS_DIR } from '../../test/paths';
+import { CORPUS_DIR, filesUnder } from '../../test/paths';
 import { aisFeed } from '../lib/ais-feed';
+import { envNumber as env, machine, MB, measure, printMachine, writeResults } from '../lib/measure';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const PACKAGES = env('FLARE_BENCH_COVERAGE_PACKAGES', 300);
 const INDICATORS = env('FLARE_BENCH_COVERAGE_INDICATORS', 20);
 const SECONDS = env('FLARE_BENCH_COVERAGE_SECONDS', 3);
-const MB = 1024 * 1024;
 const EVENT = '00000000-0000-4000-8000-000000000000';
-
-function listXml(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) out.push(...listXml(full));
-    else if (name.endsWith('.xml')) out.push(full);
-  }
-  return out.sort();
-}
 
 function readAll(inputs: Buffer[]): ExtractedPackage[] {
   const out: ExtractedPackage[] = [];
@@ -47,32 +32,13 @@ function readAll(inputs: Buffer[]): ExtractedPackage[] {
   return out;
 }
 
-function median(passes: Record<string, () => void>): Record<string, number> {
-  const names = Object.keys(passes);
-  const times: Record<string, number[]> = {};
-  for (const n of names) {
-    passes[n]!();
-    times[n] = [];
-  }
-  (globalThis as { gc?: () => void }).gc?.();
-  const until = performance.now() + SECONDS * 1000 * names.length;
-  while (times[names[0]!]!.length < 3 || performance.now() < until) {
-    for (const n of names) {
-      const t = performance.now();
-      passes[n]!();
-      times[n]!.push(performance.now() - t);
-    }
-  }
-  return Object.fromEntries(names.map((n) => [n, times[n]!.sort((a, b) => a - b)[Math.floor(times[n]!.length / 2)]!]));
-}
-
 function runCase(name: string, inputs: Buffer[]) {
   const bytes = inputs.reduce((n, b) => n + b.length, 0);
   const packages = readAll(inputs);
   const coverage = coverageOfPackages(packages);
   console.log(`\n${name}: ${inputs.length} inputs, ${(bytes / MB).toFixed(2)} MB, ${packages.length} packages\n`);
   console.log(formatCoverage(coverage));
-  const m = median({
+  const measured = measure(bytes, packages.length, {
     read: () => void readAll(inputs),
     readAndMap: () => {
       for (const p of readAll(inputs)) mapPackageObservables(p.model, EVENT, new ConversionReport());
@@ -80,7 +46,8 @@ function runCase(name: string, inputs: Buffer[]) {
     mapOnly: () => {
       for (const p of packages) mapPackageObservables(p.model, EVENT, new ConversionReport());
     },
-  }) as Record<'read' | 'readAndMap' | 'mapOnly', number>;
+  }, { seconds: SECONDS });
+  const m = { read: measured.read!.msPerPass, readAndMap: measured.readAndMap!.msPerPass, mapOnly: measured.mapOnly!.msPerPass };
   const mbps = (ms: number) => bytes / MB / (ms / 1000);
   console.log(`\n  read                 ${mbps(m.read).toFixed(1).padStart(7)} MB/s  (${m.read.toFixed(1)} ms/pass)`);
   console.log(`  read + map + merge   ${mbps(m.readAndMap).toFixed(1).padStart(7)} MB/s  (${m.readAndMap.toFixed(1)} ms/pass)`);
@@ -89,9 +56,8 @@ function runCase(name: string, inputs: Buffer[]) {
   return { inputs: inputs.length, bytes, packages: packages.length, totals: coverage.totals, types, ms: m, readMbPerSec: mbps(m.read), readAndMapMbPerSec: mbps(m.readAndMap) };
 }
 
-const corpus = listXml(CORPUS_DIR).map((f) => readFileSync(f));
+const corpus = filesUnder(CORPUS_DIR).map((f) => readFileSync(f));
 const feed = aisFeed({ packages: PACKAGES, indicatorsPerPackage: INDICATORS }).map((p) => Buffer.from(p.xml));
-console.log(`node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, load ${os.loadavg()[0]!.toFixed(2)}`);
-const results = { date: new Date().toISOString(), node: process.version, corpus: runCase('corpus', corpus), aisFeed: runCase(`synthetic AIS feed (${PACKAGES} × ${INDICATORS} indicators)`, feed) };
-mkdirSync(path.join(here, '..', 'results'), { recursive: true });
-writeFileSync(path.join(here, '..', 'results', 'coverage.json'), `${JSON.stringify(results, null, 2)}\n`);
+printMachine();
+const results = { ...machine(), corpus: runCase('corpus', corpus), aisFeed: runCase(`synthetic AIS feed (${PACKAGES} × ${INDICATORS} indicators)`, feed) };
+writeResults('coverage', results);

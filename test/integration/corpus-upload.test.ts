@@ -4,9 +4,8 @@
  * the configured distribution (MISP's upload_stix ignores it, the client must set it).
  */
 import { describe, it, expect, beforeAll } from 'vitest';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { CORPUS_DIR } from '../paths';
+import { readFileSync } from 'node:fs';
+import { CORPUS_DIR, filesUnder } from '../paths';
 import { readPackages, type ExtractedPackage } from '../../src-main/core/stix/index';
 import { buildEvent } from '../../src-main/core/misp/convert/event/index';
 import { MispClient } from '../../src-main/core/misp/client/client';
@@ -14,17 +13,10 @@ import { uploadAll } from '../../src-main/core/misp/client/upload-all';
 import { startMispServer, mispClientOptions } from '../misp-server/index';
 import type { MispEvent } from '../../src-main/core/misp/model';
 
-function corpusFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = path.join(dir, name);
-    return statSync(p).isDirectory() ? corpusFiles(p) : /\.xml$/i.test(name) ? [p] : [];
-  });
-}
-
 let packages: ExtractedPackage[] = [];
 beforeAll(() => {
   const seen = new Set<string>();
-  for (const file of corpusFiles(CORPUS_DIR)) {
+  for (const file of filesUnder(CORPUS_DIR)) {
     let found: ExtractedPackage[];
     try {
       found = readPackages(readFileSync(file));

@@ -6,10 +6,9 @@
  * large enough to outgrow the reused buffer.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CORPUS_DIR, TAXII_MESSAGES_DIR } from '../../../test/paths';
+import { CORPUS_DIR, filesUnder, TAXII_MESSAGES_DIR } from '../../../test/paths';
 import { canonicalXml, contentHash } from './canonical';
 import { resolveLimits } from './limits';
 import { decodeBytes } from './xml/decode';
@@ -18,16 +17,6 @@ import type { XmlElement } from './xml/tree';
 import { blankXmlDeclaration, unwrapContent } from './xml/unwrap';
 
 const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
-
-function xmlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) out.push(...xmlFiles(full));
-    else if (name.endsWith('.xml')) out.push(full);
-  }
-  return out.sort();
-}
 
 /** Every element of a parsed document named STIX_Package (outermost ones: a nested package is part of its parent). */
 function packagesOf(text: string): XmlElement[] {
@@ -51,7 +40,7 @@ function expectSameAsString(xml: string): void {
 describe('contentHash', () => {
   it('is the sha256 of canonicalXml for every package of the corpus and of the TAXII samples', () => {
     let count = 0;
-    for (const file of [...xmlFiles(CORPUS_DIR), ...xmlFiles(TAXII_MESSAGES_DIR)]) {
+    for (const file of [...filesUnder(CORPUS_DIR), ...filesUnder(TAXII_MESSAGES_DIR)]) {
       let packages: XmlElement[];
       try {
         packages = packagesOf(decodeBytes(readFileSync(file)));

@@ -2,23 +2,13 @@
  * Every file of the shared corpus is either read into a model or refused with its reason. The negative cases
  * are listed here with the reason we expect, and cross-checked with the corpus's own PROVENANCE notes.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CORPUS_DIR } from '../../../test/paths';
+import { CORPUS_DIR, filesUnder } from '../../../test/paths';
 import { isStixError, readPackages, scanPackages, summarizePackage, type ExtractedPackage } from './index';
 
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) out.push(...listFiles(full));
-    else out.push(full);
-  }
-  return out;
-}
-
-const ALL = listFiles(CORPUS_DIR).map((f) => path.relative(CORPUS_DIR, f)).sort();
+const ALL = filesUnder(CORPUS_DIR, '').map((f) => path.relative(CORPUS_DIR, f)).sort();
 /** The corpus's own documentation: not STIX content, never handed to the reader. */
 const DOCUMENTATION = new Set(['README.md', 'PROVENANCE.tsv']);
 const STIX_FILES = ALL.filter((f) => !DOCUMENTATION.has(f));

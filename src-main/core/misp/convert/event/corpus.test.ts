@@ -4,10 +4,10 @@
  * idrefs, composite indicators, TTPs, exploit targets, COAs, threat actors, campaigns, incidents, reports, MISP's own
  * exports, STIX 1.0, 1.1, 1.1.1 and 1.2. Then every corpus package: valid for MISP and byte-identical twice.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CORPUS_DIR } from '../../../../../test/paths';
+import { CORPUS_DIR, filesUnder } from '../../../../../test/paths';
 import { readPackages, walkModel, type ExtractedPackage } from '../../../stix/index';
 import type { MispAttribute, MispEvent, MispObject } from '../../model';
 import { checkEvent } from '../../validate/index';
@@ -292,15 +292,6 @@ describe('incidents, reports and MISP exports', () => {
   });
 });
 
-function listXml(dir: string): string[] {
-  return readdirSync(dir)
-    .flatMap((n) => {
-      const f = path.join(dir, n);
-      return statSync(f).isDirectory() ? listXml(f) : n.endsWith('.xml') ? [f] : [];
-    })
-    .sort();
-}
-
 describe('a re-issued AIS package', () => {
   it('stix_ais_10 without its IPv4 indicator: same event uuid, every remaining attribute and object uuid unchanged', () => {
     const xml = readFileSync(path.join(CORPUS_DIR, `${AIS}/stix_ais_10.xml`), 'utf8');
@@ -328,7 +319,7 @@ describe('a re-issued AIS package', () => {
 describe('the whole corpus', () => {
   it('every package becomes a valid MISP event, byte-identical when converted again', { timeout: 180_000 }, () => {
     let events = 0;
-    for (const file of listXml(CORPUS_DIR)) {
+    for (const file of filesUnder(CORPUS_DIR)) {
       let packages: ExtractedPackage[];
       try {
         packages = readPackages(readFileSync(file));
@@ -349,7 +340,7 @@ describe('the whole corpus', () => {
   });
 
   it('the one-pass scan finds every construct the generic walk finds', { timeout: 60_000 }, () => {
-    for (const file of listXml(CORPUS_DIR)) {
+    for (const file of filesUnder(CORPUS_DIR)) {
       let packages: ExtractedPackage[];
       try {
         packages = readPackages(readFileSync(file));

@@ -2,10 +2,10 @@
  * The whole corpus through the CybOX mapping: every well-formed package converts with zero validator errors, and
  * every CybOX type found is mapped, kept as text, or skipped with a warning — none silently lost.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CORPUS_DIR } from '../../../../../test/paths';
+import { CORPUS_DIR, filesUnder } from '../../../../../test/paths';
 import { isStixError, readPackages } from '../../../stix/index';
 import type { CyboxObject, StixPackage } from '../../../stix/model/types';
 import { walkModel } from '../../../stix/model/walk';
@@ -13,20 +13,10 @@ import { ConversionReport } from '../contract';
 import { coverageOfPackages, formatCoverage, mapPackageObservables, silentlyLost } from './coverage';
 import { corpusPackage, EVENT_UUID } from './testing';
 
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) out.push(...listFiles(full));
-    else if (name.endsWith('.xml')) out.push(full);
-  }
-  return out;
-}
-
 /** Every package of the corpus; CybOX-only files (root cybox:Observables) wrapped so their objects count too. */
 function corpus(): { id: string; model: StixPackage }[] {
   const out: { id: string; model: StixPackage }[] = [];
-  for (const file of listFiles(CORPUS_DIR)) {
+  for (const file of filesUnder(CORPUS_DIR)) {
     const rel = path.relative(CORPUS_DIR, file);
     try {
       for (const p of readPackages(readFileSync(file))) out.push({ id: `${rel}#${p.id ?? ''}`, model: p.model });
