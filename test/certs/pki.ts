@@ -2,8 +2,9 @@
  * Certificates made at test time (nothing private is committed): a CA, a server certificate for 127.0.0.1 and
  * localhost, and client certificates for mutual TLS. Keys come from node:crypto (fast, native); node-forge builds and
  * signs the certificates. Also the other shapes admins have: an expired or wrong-host server certificate, an
- * encrypted PEM key, and PKCS#12 files made by the `openssl` CLI in its modern (AES-256, PBKDF2, SHA-256 MAC) and
- * `-legacy` (RC2-40 / 3DES, SHA-1 MAC — what OpenSSL 1.x and older Java keytool write) forms.
+ * encrypted PEM key, a client certificate with an EC (P-256) key, and PKCS#12 files made by the `openssl` CLI in
+ * its modern (AES-256, PBKDF2, SHA-256 MAC) and `-legacy` (RC2-40 / 3DES, SHA-1 MAC — what OpenSSL 1.x and older
+ * Java keytool write) forms, or with a chosen legacy cipher.
  */
 import { spawnSync } from 'node:child_process';
 import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -111,6 +112,31 @@ export class TestCa {
     const made = makeCert({ commonName, clientAuth: true, issuer: this.issuer });
     return { key: made.key, cert: made.cert };
   }
+
+  /**
+   * A client certificate for an EC P-256 key (PKCS#8 PEM), signed by this CA. Signed by the `openssl` CLI because
+   * node-forge only handles RSA keys.
+   */
+  ecClientCert(commonName = 'flare-misp-ec-client'): KeyAndCert {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const key = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    return inTempDir((dir) => {
+      const file = (name: string, data: string): string => {
+        const p = path.join(dir, name);
+        writeFileSync(p, data, { mode: 0o600 });
+        return p;
+      };
+      const caCert = file('ca.pem', this.cert);
+      const caKey = file('ca.key', this.key);
+      const clientKey = file('client.key', key);
+      const ext = file('ext.cnf', 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\nsubjectKeyIdentifier=hash\n');
+      const csr = path.join(dir, 'client.csr');
+      const out = path.join(dir, 'client.pem');
+      openssl(['req', '-new', '-key', clientKey, '-subj', `/CN=${commonName}/O=FLARE MISP tests`, '-out', csr]);
+      openssl(['x509', '-req', '-in', csr, '-CA', caCert, '-CAkey', caKey, '-set_serial', `0x01${randomBytes(8).toString('hex')}`, '-days', '30', '-sha256', '-extfile', ext, '-out', out]);
+      return { key, cert: readFileSync(out, 'utf8') };
+    });
+  }
 }
 
 /** A CA, a server certificate for 127.0.0.1 and a client certificate, all fresh. */
@@ -127,10 +153,14 @@ export function encryptKey(keyPem: string, passphrase: string): string {
 /**
  * A PKCS#12 file holding `pair` (and `chain` certificates), made by the `openssl` CLI. `legacy: true` uses
  * `-legacy` (RC2-40 for the certificates, 3DES for the key, SHA-1 MAC), which Node 20's OpenSSL 3 cannot read.
+ * `keyPbe` / `certPbe` choose other ciphers (`openssl pkcs12 -keypbe`, e.g. `PBE-SHA1-RC4-128`; with `legacy`).
  */
-export function pkcs12(pair: KeyAndCert, password: string, options: { legacy?: boolean; chain?: string[]; name?: string } = {}): Buffer {
-  const dir = mkdtempSync(path.join(tmpdir(), 'flare-p12-'));
-  try {
+export function pkcs12(
+  pair: KeyAndCert,
+  password: string,
+  options: { legacy?: boolean; chain?: string[]; name?: string; keyPbe?: string; certPbe?: string } = {},
+): Buffer {
+  return inTempDir((dir) => {
     const cert = path.join(dir, 'cert.pem');
     const key = path.join(dir, 'key.pem');
     const out = path.join(dir, 'out.p12');
@@ -138,9 +168,24 @@ export function pkcs12(pair: KeyAndCert, password: string, options: { legacy?: b
     writeFileSync(key, pair.key, { mode: 0o600 });
     const args = ['pkcs12', '-export', '-in', cert, '-inkey', key, '-name', options.name ?? 'client', '-passout', 'env:FLARE_P12_PASSWORD', '-out', out];
     if (options.legacy) args.splice(2, 0, '-legacy');
-    const run = spawnSync('openssl', args, { env: { ...process.env, FLARE_P12_PASSWORD: password }, encoding: 'utf8' });
-    if (run.status !== 0) throw new Error(`openssl pkcs12 failed: ${run.error?.message ?? run.stderr}`);
+    if (options.keyPbe) args.push('-keypbe', options.keyPbe);
+    if (options.certPbe) args.push('-certpbe', options.certPbe);
+    openssl(args, { FLARE_P12_PASSWORD: password });
     return readFileSync(out);
+  });
+}
+
+/** Runs the `openssl` CLI; passwords go through the environment (`env:NAME`), never the command line. */
+function openssl(args: string[], env: Record<string, string> = {}): void {
+  const run = spawnSync('openssl', args, { env: { ...process.env, ...env }, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`openssl ${args[0]} failed: ${run.error?.message ?? run.stderr}`);
+}
+
+/** Key material is written to a private temporary folder and removed whatever happens. */
+function inTempDir<T>(f: (dir: string) => T): T {
+  const dir = mkdtempSync(path.join(tmpdir(), 'flare-pki-'));
+  try {
+    return f(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

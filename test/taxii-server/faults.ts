@@ -29,7 +29,19 @@ export type FaultAction =
   /** An arbitrary HTTP answer (for example a proxy's HTML error page, without TAXII headers). */
   | { type: 'raw'; status: number; headers?: Record<string, string>; body: string }
   /** The real answer with an in_response_to that belongs to no request. */
-  | { type: 'wrong-in-response-to' };
+  | { type: 'wrong-in-response-to' }
+  /**
+   * A server whose paging never ends: its Poll_Responses (FULL) say more="true" and carry a result_id whatever is
+   * left, so once the real blocks are sent every further part is empty and still says more. Give the rule
+   * `times: Infinity` (and no `on`, or `on: 'any'`) to make every poll and fulfilment answer so.
+   */
+  | { type: 'endless-more' }
+  /**
+   * Instead of the part asked for, a Poll_Response with no content blocks that still says more="true" (with the
+   * result_id), as a server that filters a part's blocks after paging them; the part's own blocks are never sent.
+   * Place it with `part` (and `times` for several parts).
+   */
+  | { type: 'empty-part' };
 
 export interface FaultRule {
   on?: FaultTarget;

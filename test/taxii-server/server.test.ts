@@ -92,6 +92,52 @@ describe('the test server checks the HTTP binding like OpenTAXII', () => {
   });
 });
 
+describe('scripted paging faults', () => {
+  it('endless-more: every part says more="true" with the result_id, and parts past the end are empty but valid', async () => {
+    const endless = await startTaxiiServer({ blocks: makeBlocks(3), faults: [{ times: Infinity, action: { type: 'endless-more' } }] });
+    try {
+      const first = await post(POLL, {}, endless.urls.poll);
+      expect(first.text).toMatch(/more="true"/);
+      const resultId = /result_id="([^"]+)"/.exec(first.text)?.[1];
+      expect(resultId).toBeTruthy();
+      expect(first.text.match(/<taxii_11:Content_Block>/g)).toHaveLength(3);
+      const fulfil = `<taxii_11:Poll_Fulfillment ${NS} message_id="f-1" collection_name="ais" result_id="${resultId}" result_part_number="5"/>`;
+      const fifth = await post(fulfil, {}, endless.urls.poll);
+      expect(fifth.text).toMatch(/more="true"/);
+      expect(fifth.text).toContain(`result_id="${resultId}"`);
+      expect(fifth.text).toContain('result_part_number="5"');
+      expect(fifth.text).not.toContain('Content_Block');
+      for (const xml of [first.text, fifth.text]) expect(await validateTaxiiXml(xml)).toEqual({ valid: true, errors: [] });
+      expect(endless.requests.map((r) => r.answer)).toEqual(['fault:endless-more/Poll_Response', 'fault:endless-more/Poll_Response']);
+    } finally {
+      await endless.close();
+    }
+  });
+
+  it('empty-part: the part asked for comes back empty, still saying more', async () => {
+    const filtering = await startTaxiiServer({ blocks: makeBlocks(5), partSize: 2, faults: [{ on: 'fulfillment', part: 2, action: { type: 'empty-part' } }] });
+    try {
+      const first = await post(POLL, {}, filtering.urls.poll);
+      const resultId = /result_id="([^"]+)"/.exec(first.text)?.[1];
+      const part = (n: number) => `<taxii_11:Poll_Fulfillment ${NS} message_id="f-${n}" collection_name="ais" result_id="${resultId}" result_part_number="${n}"/>`;
+      const second = await post(part(2), {}, filtering.urls.poll);
+      expect(second.text).toMatch(/more="true"/);
+      expect(second.text).not.toContain('Content_Block');
+      expect(await validateTaxiiXml(second.text)).toEqual({ valid: true, errors: [] });
+      const third = await post(part(3), {}, filtering.urls.poll);
+      expect(third.text).toMatch(/more="false"/);
+      expect(third.text.match(/<taxii_11:Content_Block>/g)).toHaveLength(1);
+      expect(filtering.requests.map((r) => [r.answer, r.blocksSent])).toEqual([
+        ['Poll_Response', 2],
+        ['fault:empty-part/Poll_Response', 0],
+        ['Poll_Response', 1],
+      ]);
+    } finally {
+      await filtering.close();
+    }
+  });
+});
+
 describe('the test server’s own messages are valid TAXII 1.1', () => {
   it('validates its Poll_Responses in every prefix style and content form, and its other messages', async () => {
     const blocks = makeBlocks(2);

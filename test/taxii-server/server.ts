@@ -9,7 +9,8 @@
  * - every request validated against the TAXII 1.1 XSD; an invalid one gets BAD_MESSAGE with in_response_to="0";
  * - windows `(begin, end]` over Timestamp_Labels, content binding filter (UNSUPPORTED_CONTENT), COUNT_ONLY,
  *   result sets paged `partSize` blocks at a time, exact `more` or OpenTAXII's uncounted variant;
- * - scripted faults (faults.ts) and an optional HTTPS listener (pass node:https server options, e.g. for mTLS).
+ * - scripted faults (faults.ts), including a server whose `more` never ends, and an optional HTTPS listener (pass
+ *   node:https server options, e.g. for mTLS).
  *
  * `requests` records every request and what it was answered, for tests to assert on.
  */
@@ -64,8 +65,8 @@ export interface RecordedRequest {
   answer: string;
   partNumber?: number;
   blocksSent?: number;
-  /** With TLS: the client certificate's subject CN, when one was presented. */
-  clientCertificate?: { subjectCN?: string; authorized: boolean };
+  /** With TLS: the client certificate's subject CN, and the curve of its key when it is an EC key (e.g. P-256). */
+  clientCertificate?: { subjectCN?: string; authorized: boolean; curve?: string };
 }
 
 export interface TaxiiTestServer {
@@ -213,7 +214,7 @@ export async function startTaxiiServer(options: TaxiiServerOptions = {}): Promis
       const answered = answerFault(fault, request);
       if (answered) return { answer: { ...answered, label: `fault:${fault.type}/${answered.label}` } };
     }
-    const answer = answerRequest(request);
+    const answer = answerRequest(request, fault?.type === 'endless-more');
     return { answer, after: fault };
   }
 
@@ -243,6 +244,16 @@ export async function startTaxiiServer(options: TaxiiServerOptions = {}): Promis
         if ('status' in prepared) return prepared;
         const set = results.create({ ...prepared, pendingFulfillments: fault.notReadyFor ?? 0, estimatedWait: fault.estimatedWait ?? 0 });
         return pendingAnswer(id, set);
+      }
+      case 'empty-part': {
+        if (request.type === 'Poll_Fulfillment') {
+          const set = results.get(request.resultId);
+          return set && set.collection === request.collection ? emptyPart(id, set, request.partNumber) : undefined;
+        }
+        if (request.type !== 'Poll_Request' || request.responseType !== 'FULL') return undefined;
+        const prepared = prepare(request);
+        if ('status' in prepared) return prepared;
+        return emptyPart(id, results.create({ ...prepared, pendingFulfillments: 0, estimatedWait: 0 }), 1);
       }
       case 'raw':
         return { status: fault.status, headers: fault.headers ?? {}, body: fault.body, label: `HTTP ${fault.status}` };
@@ -292,13 +303,31 @@ export async function startTaxiiServer(options: TaxiiServerOptions = {}): Promis
     return paging === 'exact' ? Math.max(1, Math.ceil(total / partSize)) : Math.floor(total / partSize) + 1;
   }
 
-  function partAnswer(inResponseTo: string, set: ResultSet, partNumber: number, withResultId: boolean): Answer {
+  function emptyPart(inResponseTo: string, set: ResultSet, partNumber: number): Answer {
+    const xml = writer.pollResponse({
+      inResponseTo,
+      collection: set.collection,
+      more: true,
+      resultId: set.id,
+      partNumber,
+      begin: set.begin,
+      end: set.end,
+      recordCount: set.indexes.length,
+      blocks: [],
+      deliverAs,
+    });
+    return taxii(200, xml, 'Poll_Response', { partNumber, blocksSent: 0 });
+  }
+
+  /** One part of a result set; `endless`: say more whatever is left (the `endless-more` fault). */
+  function partAnswer(inResponseTo: string, set: ResultSet, partNumber: number, withResultId: boolean, endless = false): Answer {
     const store = collections.get(set.collection) as CollectionStore;
-    if (partNumber > maxPart(set) && options.strictParts) {
+    // A server that keeps saying more does not then refuse the part it announced.
+    if (partNumber > maxPart(set) && options.strictParts && !endless) {
       return statusAnswer(inResponseTo, 'INVALID_RESPONSE_PART', { details: [{ name: 'MAX_PART_NUMBER', value: String(maxPart(set)) }] });
     }
     const slice = set.indexes.slice((partNumber - 1) * partSize, partNumber * partSize);
-    const more = paging === 'exact' ? partNumber < maxPart(set) : slice.length === partSize;
+    const more = endless || (paging === 'exact' ? partNumber < maxPart(set) : slice.length === partSize);
     const xml = writer.pollResponse({
       inResponseTo,
       collection: set.collection,
@@ -314,7 +343,7 @@ export async function startTaxiiServer(options: TaxiiServerOptions = {}): Promis
     return taxii(200, xml, 'Poll_Response', { partNumber, blocksSent: slice.length });
   }
 
-  function answerRequest(request: ServerRequest): Answer {
+  function answerRequest(request: ServerRequest, endless: boolean): Answer {
     const id = request.messageId;
     switch (request.type) {
       case 'Discovery_Request':
@@ -355,9 +384,10 @@ export async function startTaxiiServer(options: TaxiiServerOptions = {}): Promis
           return taxii(200, xml, 'Poll_Response', { partNumber: 1, blocksSent: 0 });
         }
         const total = prepared.indexes.length;
-        const paged = paging === 'exact' ? total > partSize : total >= partSize;
+        // An endless server pages every result, so that its `more` comes with a result_id to follow.
+        const paged = endless || (paging === 'exact' ? total > partSize : total >= partSize);
         const set = paged ? results.create({ ...prepared, pendingFulfillments: 0, estimatedWait: 0 }) : { id: '', ...prepared, pendingFulfillments: 0, estimatedWait: 0 };
-        return partAnswer(id, set, 1, paged);
+        return partAnswer(id, set, 1, paged, endless);
       }
       case 'Poll_Fulfillment': {
         const set = results.get(request.resultId);
@@ -368,7 +398,7 @@ export async function startTaxiiServer(options: TaxiiServerOptions = {}): Promis
           set.pendingFulfillments--;
           return pendingAnswer(id, set);
         }
-        return partAnswer(id, set, request.partNumber, true);
+        return partAnswer(id, set, request.partNumber, true, endless);
       }
       default:
         return statusAnswer(id, 'FAILURE', { message: 'Message not supported by this service' });
@@ -411,7 +441,9 @@ export async function startTaxiiServer(options: TaxiiServerOptions = {}): Promis
       if (secure) {
         const cert = socket.getPeerCertificate?.();
         const cn = cert && typeof cert.subject?.CN === 'string' ? cert.subject.CN : undefined;
-        record.clientCertificate = { authorized: socket.authorized, ...(cn ? { subjectCN: cn } : {}) };
+        // Proves which kind of key the handshake was signed with (RSA certificates have no curve).
+        const curve = cert?.nistCurve ?? cert?.asn1Curve;
+        record.clientCertificate = { authorized: socket.authorized, ...(cn ? { subjectCN: cn } : {}), ...(curve ? { curve } : {}) };
       }
       requests.push(record);
       handle(req, body, record)

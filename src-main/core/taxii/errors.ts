@@ -98,7 +98,9 @@ export type TaxiiProtocolCode =
   | 'taxii_unsupported_version'
   | 'taxii_unexpected_message'
   | 'taxii_wrong_in_response_to'
-  | 'taxii_bad_paging';
+  | 'taxii_bad_paging'
+  /** The server keeps saying more parts follow (empty parts, or past the part limit): the poll stopped. */
+  | 'taxii_endless_paging';
 
 /** The server answered, but not with the TAXII 1.1 message this exchange needs. */
 export class TaxiiProtocolError extends FlareError {

@@ -43,6 +43,7 @@ export function tlsFromConfig(taxii: TaxiiConfig): HttpTransportTls | undefined 
     if (auth.passphrase !== undefined) tls.passphrase = auth.passphrase;
   } else if (auth.kind === 'pkcs12') {
     tls.pfx = readFile(auth.file, 'client.ssl.key-store');
+    tls.pfxFile = auth.file;
     if (auth.password !== undefined) tls.passphrase = auth.password;
   }
   return Object.keys(tls).length ? tls : undefined;

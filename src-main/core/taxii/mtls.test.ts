@@ -3,17 +3,22 @@
  * mutual TLS with every client-certificate form admins have, the ways a TLS connection is refused, basic auth,
  * connect and read timeouts, DNS failure and the proxy path.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net, { type AddressInfo, type LookupFunction } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeBlocks } from '../../../test/taxii-server/fixtures';
 import { startTaxiiServer, type TaxiiServerOptions, type TaxiiTestServer } from '../../../test/taxii-server/server';
 import { startConnectProxy, type ConnectProxy } from '../../../test/taxii-server/connect-proxy';
 import { encryptKey, pkcs12, TestCa, type KeyAndCert } from '../../../test/certs/pki';
+import type { TaxiiConfig } from '../config/config';
 import type { Logger } from '../log/types';
 import { buildDiscoveryRequest } from './build-messages';
 import { TaxiiCredentialsError, TaxiiHttpError, TaxiiTransportError } from './errors';
 import { exchange } from './exchange';
-import { basicAuthHeader } from './from-config';
+import { basicAuthHeader, taxiiTransportFromConfig } from './from-config';
 import { createHttpTransport, type HttpTransport, type HttpTransportOptions } from './http-transport';
 import { poll } from './poll';
 import { discover } from './services';
@@ -27,10 +32,12 @@ afterEach(async () => {
 let ca: TestCa;
 let server: KeyAndCert;
 let client: KeyAndCert;
+let ecClient: KeyAndCert;
 beforeAll(() => {
   ca = new TestCa();
   server = ca.serverCert();
   client = ca.clientCert();
+  ecClient = ca.ecClientCert();
 });
 
 function memoryLogger(): { logger: Logger; lines: string[] } {
@@ -153,6 +160,92 @@ describe('mutual TLS: the client certificate forms admins have', () => {
     const wrong = thrown(() => createHttpTransport({ tls: { pfx: p12, passphrase: 'nope' } }), TaxiiCredentialsError);
     expect(wrong.message).toMatch(/password of the client key store .* is wrong/);
     expect(wrong.hint).toMatch(/client\.ssl\.key-store-password/);
+  });
+
+  it('an EC (P-256) key: PEM, and a modern PKCS#12 read by OpenSSL; the server gets an EC client certificate', async () => {
+    const s = await mtlsServer();
+    expect(ecClient.key).toContain('-----BEGIN PRIVATE KEY-----');
+    const pem = transport({ tls: { ca: ca.cert, cert: ecClient.cert, key: ecClient.key } });
+    expect(await pollAll(s.urls.poll, pem)).toBe(3);
+    expect(pem.info.clientCertificate).toMatchObject({ format: 'pem', keyType: 'ec', curve: 'prime256v1' });
+
+    const p12 = pkcs12(ecClient, 'ec-modern-pw', { chain: [ca.cert] });
+    const { logger, lines } = memoryLogger();
+    const t = transport({ tls: { ca: ca.cert, pfx: p12, passphrase: 'ec-modern-pw' }, logger });
+    expect(await pollAll(s.urls.poll, t)).toBe(3);
+    expect(s.requests.map((r) => r.clientCertificate)).toEqual(Array(2).fill({ authorized: true, subjectCN: 'flare-misp-ec-client', curve: 'P-256' }));
+    expect(t.info.clientCertificate).toMatchObject({ format: 'pkcs12', reader: 'openssl', keyType: 'ec', curve: 'prime256v1', expired: false });
+    expect(t.info.clientCertificate?.subject).toContain('CN=flare-misp-ec-client');
+    expect(lines.join('\n')).toContain('PKCS#12 read by OpenSSL');
+    expect(lines.join('\n')).toContain('EC key (prime256v1)');
+    expect(lines.join('\n')).not.toContain('ec-modern-pw');
+  });
+
+  it('a legacy PKCS#12 with an EC (P-256) key: node-forge decrypts it, Node reads the EC key, and the handshake uses it', async () => {
+    const s = await mtlsServer();
+    // The CA certificate goes in too, so the client certificate must be picked out by its key.
+    const p12 = pkcs12(ecClient, 'ec-legacy-pw', { legacy: true, chain: [ca.cert] });
+    const tls = await import('node:tls');
+    expect(() => tls.createSecureContext({ pfx: p12, passphrase: 'ec-legacy-pw' })).toThrow(/Unsupported PKCS12 PFX data/);
+
+    const { logger, lines } = memoryLogger();
+    const t = transport({ tls: { ca: ca.cert, pfx: p12, passphrase: 'ec-legacy-pw' }, logger });
+    expect(await pollAll(s.urls.poll, t)).toBe(3);
+    expect(s.requests[0]?.clientCertificate).toEqual({ authorized: true, subjectCN: 'flare-misp-ec-client', curve: 'P-256' });
+    expect(t.info.clientCertificate).toMatchObject({ format: 'pkcs12', reader: 'node-forge', keyType: 'ec', curve: 'prime256v1', expired: false });
+    expect(t.info.clientCertificate?.subject).toContain('CN=flare-misp-ec-client');
+    expect(lines.some((l) => l.startsWith('debug') && l.includes('read by node-forge') && l.includes('EC key (prime256v1)'))).toBe(true);
+    expect(lines.join('\n')).not.toMatch(/ec-legacy-pw|PRIVATE KEY/);
+
+    const wrong = thrown(() => createHttpTransport({ tls: { pfx: p12, passphrase: 'nope' } }), TaxiiCredentialsError);
+    expect(wrong.message).toMatch(/password of the client key store .* is wrong/);
+  });
+
+  it('a legacy PKCS#12 no reader can decrypt (RC4 key) is a config error naming the file, with the openssl command that fixes it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'flare-mtls-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    // A folder name with a space: the command in the hint must quote the paths.
+    mkdirSync(path.join(dir, 'key stores'));
+    const file = path.join(dir, 'key stores', 'client.p12');
+    writeFileSync(file, pkcs12(ecClient, 'rc4-old-pw', { legacy: true, keyPbe: 'PBE-SHA1-RC4-128' }), { mode: 0o600 });
+    const caFile = path.join(dir, 'ca.pem');
+    writeFileSync(caFile, ca.cert);
+    const config = (clientAuth: TaxiiConfig['clientAuth']): TaxiiConfig => ({
+      configured: true,
+      collection: 'ais',
+      collections: [],
+      contentBindings: [],
+      caFile,
+      clientAuth,
+      connectTimeoutMs: 5000,
+      readTimeoutMs: 5000,
+      maxWaitSeconds: 10,
+    });
+
+    const e = thrown(() => taxiiTransportFromConfig(config({ kind: 'pkcs12', file, password: 'rc4-old-pw' })), TaxiiCredentialsError);
+    expect(e.code).toBe('taxii_client_credentials');
+    expect(e.message).toContain(`The client key store ${file} (PKCS#12) uses legacy encryption that OpenSSL 3 refuses`);
+    expect(e.message).toMatch(/encryption algorithm is not supported/);
+    const stem = path.join(dir, 'key stores', 'client');
+    const command = `openssl pkcs12 -legacy -in "${file}" -out "${stem}-tmp.pem" && openssl pkcs12 -export -in "${stem}-tmp.pem" -out "${stem}-aes.p12"`;
+    expect(e.hint).toContain(command);
+    expect(e.hint).toContain(`set client.ssl.key-store to ${stem}-aes.p12`);
+    expect(e.hint).toContain(`delete ${stem}-tmp.pem`);
+    expect(`${e.message} ${e.hint} ${JSON.stringify(e.detail)}`).not.toContain('rc4-old-pw');
+
+    // The hint's command does what it says (passwords given through the environment instead of the prompts).
+    const scripted = command
+      .replace('-legacy ', '-legacy -passin env:OLD_PW -passout env:TMP_PW ')
+      .replace('-export ', '-export -passin env:TMP_PW -passout env:NEW_PW ');
+    const run = spawnSync('sh', ['-c', scripted], { env: { ...process.env, OLD_PW: 'rc4-old-pw', TMP_PW: 'tmp-pw', NEW_PW: 'rc4-new-pw' }, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const s = await mtlsServer();
+    const fixed = taxiiTransportFromConfig(config({ kind: 'pkcs12', file: `${stem}-aes.p12`, password: 'rc4-new-pw' }));
+    cleanups.push(() => fixed.close());
+    expect(fixed.info.clientCertificate).toMatchObject({ format: 'pkcs12', reader: 'openssl', keyType: 'ec', curve: 'prime256v1' });
+    expect(await pollAll(s.urls.poll, fixed)).toBe(3);
+    expect(s.requests[0]?.clientCertificate).toEqual({ authorized: true, subjectCN: 'flare-misp-ec-client', curve: 'P-256' });
   });
 
   it('a file that is not PKCS#12 at all is named as such', () => {

@@ -119,6 +119,96 @@ describe('paging', () => {
   });
 });
 
+describe('a server that never stops saying more', () => {
+  /** Polls to the end or to the error, keeping what was delivered before it. */
+  async function pollUntilError(s: TaxiiTestServer, window: PollWindow = {}, options: Partial<PollOptions> = {}) {
+    const progress: PollProgress[] = [];
+    const received: PolledBlock[] = [];
+    const stream = poll('ais', window, { url: s.urls.poll, transport, onProgress: (p) => progress.push(p), ...options });
+    const error = await failure(
+      (async () => {
+        for await (const b of stream) received.push(b);
+      })(),
+    );
+    return { error, received, summary: stream.summary, parts: progress.filter((p) => p.type === 'part') };
+  }
+
+  it('stops after three empty parts that still say more, keeping every block received before, with a clear error', async () => {
+    const s = await server({ blocks: makeBlocks(250), partSize: 100, faults: [{ times: Infinity, action: { type: 'endless-more' } }] });
+    const { error, received, summary, parts } = await pollUntilError(s);
+
+    expect(error).toBeInstanceOf(TaxiiProtocolError);
+    expect(error.code).toBe('taxii_endless_paging');
+    expect(error.message).toContain('sent 3 empty parts in a row (parts 4 to 6) that still said more parts follow');
+    expect(error.message).toContain('the poll stopped');
+    expect(error.message).toContain('The 250 content blocks in 6 parts received before were delivered; the window is not complete.');
+    expect(error.hint).toMatch(/paging is broken/);
+    expect(error.hint).toMatch(/feed provider/);
+    expect(error.hint).toMatch(/shorter window/);
+    expect(error.detail).toMatchObject({ url: s.urls.poll, collection: 'ais', resultId: summary.resultId, partNumber: 6, emptyPartsInARow: 3, blocks: 250 });
+
+    // Everything the server sent was delivered, once, in order.
+    expect(received.map((b) => b.index)).toEqual(Array.from({ length: 250 }, (_, i) => i));
+    received.forEach((b, i) => expect(docOf(b)).toContain(`id="${packageId(i)}"`));
+    expect(summary).toMatchObject({ complete: false, parts: 6, blocks: 250, recordCount: { count: 250, partial: false } });
+    expect(summary.resultId).toBeTruthy();
+    expect(parts.map((p) => (p.type === 'part' ? [p.partNumber, p.blocksInPart, p.blocksSoFar, p.more] : []))).toEqual([
+      [1, 100, 100, true],
+      [2, 100, 200, true],
+      [3, 50, 250, true],
+      [4, 0, 250, true],
+      [5, 0, 250, true],
+      [6, 0, 250, true],
+    ]);
+    // The server was really asked for each part once, and never for part 7.
+    expect(s.requests.map((r) => [r.request?.type, r.partNumber, r.blocksSent, r.answer])).toEqual([
+      ['Poll_Request', 1, 100, 'fault:endless-more/Poll_Response'],
+      ...[2, 3, 4, 5, 6].map((n) => ['Poll_Fulfillment', n, n === 2 ? 100 : n === 3 ? 50 : 0, 'fault:endless-more/Poll_Response']),
+    ]);
+  });
+
+  it('counts an empty first part too, and stops a server that keeps sending blocks at the part limit', async () => {
+    const s = await server({ blocks: makeBlocks(5), partSize: 2, faults: [{ times: Infinity, action: { type: 'endless-more' } }] });
+    const empty = await pollUntilError(s, { begin: '2017-01-01T00:00:00Z' });
+    expect(empty.error.code).toBe('taxii_endless_paging');
+    expect(empty.error.message).toContain('sent 3 empty parts in a row (parts 1 to 3)');
+    expect(empty.error.message).toContain('The 0 content blocks in 3 parts received before were delivered');
+    expect(empty.received).toEqual([]);
+    expect(empty.summary).toMatchObject({ complete: false, parts: 3, blocks: 0 });
+    expect(s.requests).toHaveLength(3);
+
+    s.requests.length = 0;
+    const limited = await pollUntilError(s, {}, { maxParts: 2 });
+    expect(limited.error.code).toBe('taxii_endless_paging');
+    expect(limited.error.message).toContain('still said more parts follow after 2 parts, the limit for one poll');
+    expect(limited.error.message).toContain('The 4 content blocks in 2 parts received before were delivered');
+    expect(limited.received.map((b) => b.index)).toEqual([0, 1, 2, 3]);
+    expect(limited.summary).toMatchObject({ complete: false, parts: 2, blocks: 4 });
+    expect(s.requests).toHaveLength(2);
+  });
+
+  it('is not fooled by empty parts in the middle of a result: only three in a row stop the poll', async () => {
+    // Parts 2, 3, 5 and 6 come empty (their blocks filtered out by the server), each still saying more.
+    const faults: FaultRule[] = [2, 3, 5, 6].map((part) => ({ on: 'fulfillment', part, action: { type: 'empty-part' } }));
+    const s = await server({ blocks: makeBlocks(70), partSize: 10, faults });
+    const got = await pollAll(s);
+    expect(got.summary).toMatchObject({ complete: true, parts: 7, blocks: 30 });
+    const expected = [0, 30, 60].flatMap((first) => Array.from({ length: 10 }, (_, i) => packageId(first + i)));
+    got.blocks.forEach((b, i) => expect(docOf(b)).toContain(`id="${expected[i]}"`));
+    expect(got.blocks.map((b) => b.index)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect(s.requests.map((r) => r.blocksSent)).toEqual([10, 0, 0, 10, 0, 0, 10]);
+    expect(s.requests.map((r) => r.answer)).toEqual([
+      'Poll_Response',
+      'fault:empty-part/Poll_Response',
+      'fault:empty-part/Poll_Response',
+      'Poll_Response',
+      'fault:empty-part/Poll_Response',
+      'fault:empty-part/Poll_Response',
+      'Poll_Response',
+    ]);
+  });
+});
+
 describe('COUNT_ONLY', () => {
   it('counts the blocks in the window without receiving them', async () => {
     const s = await server({ blocks: makeBlocks(250), partSize: 100 });

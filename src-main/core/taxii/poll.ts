@@ -54,7 +54,10 @@ export interface PollOptions {
   allowAsynch?: boolean;
   pending?: Partial<PendingPolicy>;
   retry?: Partial<RetryPolicy>;
-  /** A guard against a server that never stops saying `more`. Default 1,000,000 parts. */
+  /**
+   * A guard against a server that never stops saying `more` while still sending blocks. Default 1,000,000 parts.
+   * (Empty parts are guarded separately: a few in a row that say `more` end the poll.)
+   */
   maxParts?: number;
   onProgress?: (event: PollProgress) => void;
   signal?: AbortSignal;
@@ -105,6 +108,11 @@ export interface PollStream extends AsyncIterable<PolledBlock> {
 }
 
 const DEFAULT_PENDING: PendingPolicy = { maxWaitMs: 60_000, maxTotalWaitMs: 10 * 60_000, defaultWaitMs: 5_000 };
+/**
+ * Empty parts in a row that still say `more` before the poll gives up on the server. A server that filters a part's
+ * blocks after paging them may send the odd empty part in the middle of a result (so the first empty part is not
+ * taken as the end, as cabby does, which would lose the parts after it); one that keeps sending nothing is broken.
+ */
 const MAX_EMPTY_PARTS_WITH_MORE = 3;
 
 /** Polls `collection` over `window`. Nothing is sent until iteration starts. */
@@ -219,10 +227,7 @@ class Poller {
         });
       }
       if (emptyPartsWithMore >= MAX_EMPTY_PARTS_WITH_MORE || partNumber >= maxParts) {
-        const why = partNumber >= maxParts ? `after ${partNumber} parts` : `while sending empty parts (part ${partNumber})`;
-        throw new TaxiiProtocolError('taxii_bad_paging', `The TAXII server keeps saying more parts follow ${why}.`, {
-          detail: { url: displayUrl(this.options.url), resultId: summary.resultId, partNumber },
-        });
+        throw this.endlessPaging(partNumber, emptyPartsWithMore, maxParts);
       }
       partNumber++;
       const resultId = summary.resultId;
@@ -232,6 +237,35 @@ class Poller {
     }
     summary.complete = true;
     this.log.info(`Poll of ${collection} complete: ${summary.blocks} blocks in ${summary.parts} part${summary.parts === 1 ? '' : 's'}`);
+  }
+
+  /**
+   * The poll stops instead of asking for part after part forever. The blocks of the parts received so far were
+   * already handed on (a part is checked only after its blocks were taken), and `summary` stays incomplete, so
+   * the caller keeps what it got and does not treat the window as done.
+   */
+  private endlessPaging(partNumber: number, emptyParts: number, maxParts: number): TaxiiProtocolError {
+    const { summary } = this;
+    const what =
+      emptyParts >= MAX_EMPTY_PARTS_WITH_MORE
+        ? `sent ${emptyParts} empty parts in a row (parts ${partNumber - emptyParts + 1} to ${partNumber}) that still said more parts follow`
+        : `still said more parts follow after ${partNumber} parts, the limit for one poll`;
+    const received = `${summary.blocks} content block${summary.blocks === 1 ? '' : 's'} in ${partNumber} part${partNumber === 1 ? '' : 's'}`;
+    this.log.warn(`Poll of ${this.collection} stopped: the server ${what}; ${received} received`);
+    return new TaxiiProtocolError('taxii_endless_paging', `The TAXII server ${what}, so the poll stopped instead of asking forever. The ${received} received before ${summary.blocks === 1 ? 'was' : 'were'} delivered; the window is not complete.`, {
+      hint:
+        'The server’s paging is broken (it never says the result is finished): tell the feed provider, naming the collection and the result_id (in the log). ' +
+        'Until it is fixed, polling a shorter window may avoid the fault.',
+      detail: {
+        url: displayUrl(this.options.url),
+        collection: this.collection,
+        resultId: summary.resultId,
+        partNumber,
+        emptyPartsInARow: emptyParts,
+        maxParts,
+        blocks: summary.blocks,
+      },
+    });
   }
 
   private takeHeader(response: PollResponse): void {
