@@ -14,6 +14,8 @@ export { startMispServer } from './server';
 export type { MispServerOptions, MispTestServer, RequestLogEntry } from './server';
 export type { Fault, FaultRule } from './faults';
 export type { Rejection } from './handlers/context';
+export { sharingGroupUuid } from './handlers/sharing-groups';
+export type { TestSharingGroupInit } from './handlers/sharing-groups';
 export { HOME_ORG, OTHER_ORG, ROLES, TEST_MISP_KEY } from './users';
 export type { TestOrg, TestRole, TestUserInit } from './users';
 export type { EventRecord } from './store';

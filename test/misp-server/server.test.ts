@@ -154,6 +154,17 @@ describe('MISP test server', () => {
     expect(twin.body.Event.Attribute).toEqual([]);
   });
 
+  it('keeps the uploaded file in the event and returns it, base64, from the REST event view (unless includeAttachments:0)', async () => {
+    const xml = sampleStixPackage('NCCIC:STIX_Package-31111111-2222-4333-8444-555555555555');
+    const uploaded = await call(misp, 'POST', '/events/upload_stix/1', { xml });
+    const sampleOf = (event: any) => event.Object.find((o: any) => o.name === 'original-imported-file').Attribute.find((a: any) => a.object_relation === 'imported-sample');
+    const view = await call(misp, 'GET', `/events/view/${uploaded.body.Event.id}`);
+    expect(sampleOf(view.body.Event)).toMatchObject({ type: 'attachment', value: 'uploaded_stix_file.xml' });
+    expect(Buffer.from(sampleOf(view.body.Event).data, 'base64').toString('utf8')).toBe(xml);
+    const without = await call(misp, 'GET', `/events/view/${uploaded.body.Event.id}/includeAttachments:0`);
+    expect(sampleOf(without.body.Event).data).toBeUndefined();
+  });
+
   it('refuses XML sent as JSON and STIX versions MISP cannot load', async () => {
     const xml = sampleStixPackage('NCCIC:STIX_Package-21111111-2222-4333-8444-555555555555');
     expect((await call(misp, 'POST', '/events/upload_stix/1', { xml, contentType: 'application/json' })).status).toBe(405);

@@ -15,6 +15,7 @@ import { addAttribute, deleteAttribute, restSearchAttributes } from './handlers/
 import { errorReply, type Rejection, type Reply, type RequestContext, type ServerSettings } from './handlers/context';
 import { addEvent, deleteEvent, editEvent, publishEvent, restSearchEvents, viewEvent } from './handlers/events';
 import { addTag, getVersion, viewMe } from './handlers/misc';
+import { indexSharingGroups, makeSharingGroups, visibleSharingGroupIds, type TestSharingGroupInit } from './handlers/sharing-groups';
 import { uploadStix } from './handlers/upload-stix';
 import { MispStore, renderEvent, type EventRecord } from './store';
 import { makeUsers, type TestRole, type TestUser, type TestUserInit } from './users';
@@ -43,6 +44,9 @@ const ROUTES: Readonly<Record<string, Route>> = {
   'tags/add': { methods: ['POST'], acl: 'perm_tag_editor', handle: addTag },
   'servers/getVersion': { methods: ['GET'], acl: 'perm_auth', handle: getVersion },
   'users/view': { methods: ['GET'], handle: viewMe },
+  // CakePHP routes the controller under both spellings; MISP's menus use the first, PyMISP the second.
+  'sharing_groups/index': { methods: ['GET'], handle: indexSharingGroups },
+  'sharingGroups/index': { methods: ['GET'], handle: indexSharingGroups },
 };
 
 const AUTH_FAILED = 'Authentication failed. Please make sure you pass the API key of an API enabled user along in the Authorization header.';
@@ -59,11 +63,20 @@ export interface MispServerOptions {
   latencyMs?: number;
   /** MISP.default_event_distribution: used when an add leaves it out, and always by upload_stix. Default 1. */
   defaultEventDistribution?: number;
-  /** Sharing group ids the users may use with distribution 4. Default [1]. */
-  sharingGroups?: number[];
+  /**
+   * The instance's sharing groups. A bare id is a group every organisation belongs to (named "Sharing group <id>",
+   * uuid `sharingGroupUuid(id)`); give `members` to restrict it. A user may use (and list) only the groups their
+   * organisation belongs to. Default [1].
+   */
+  sharingGroups?: Array<number | TestSharingGroupInit>;
   version?: string;
   /** The status the "Event already exists" answer arrives with (MISP's varies, see misp.md §2.3). Default 302. */
   duplicateStatus?: 200 | 302 | 404;
+  /**
+   * Whether `GET /events/view` carries attachment files (base64 `data`) when not told otherwise. MISP does; false
+   * stands for an instance that cannot (e.g. the file is missing from its attachment store). Default true.
+   */
+  attachmentsInView?: boolean;
 }
 
 export interface RequestLogEntry {
@@ -153,11 +166,13 @@ export async function startMispServer(options: MispServerOptions = {}): Promise<
   const faults = new FaultInjector();
   faults.set(options.faults ?? []);
   let latencyMs = options.latencyMs ?? 0;
+  const sharingGroups = makeSharingGroups(options.sharingGroups ?? [1]);
   const settings: ServerSettings = {
     version: options.version ?? '2.5.1',
     defaultEventDistribution: options.defaultEventDistribution ?? 1,
-    sharingGroups: new Set(options.sharingGroups ?? [1]),
+    sharingGroups: new Set(sharingGroups.map((g) => g.id)),
     duplicateStatus: options.duplicateStatus ?? 302,
+    attachmentsInView: options.attachmentsInView ?? true,
   };
   const requests: RequestLogEntry[] = [];
   const rejections: Rejection[] = [];
@@ -231,7 +246,8 @@ export async function startMispServer(options: MispServerOptions = {}): Promise<
         reply = errorReply(405, 'Method Not Allowed', path);
       } else {
         const ctx: RequestContext = {
-          method, path, args, named, body, user, store, settings,
+          method, path, args, named, body, user, store, sharingGroups,
+          settings: { ...settings, sharingGroups: visibleSharingGroupIds(user, sharingGroups) },
           contentType: String(req.headers['content-type'] ?? ''),
           reject: (r) => rejections.push({ route: entry.route, ...r }),
         };

@@ -170,7 +170,7 @@ function renderTags(store: MispStore, tags: EventRecord['tags']): Record<string,
   });
 }
 
-export function renderAttribute(store: MispStore, a: AttributeRecord): Record<string, unknown> {
+export function renderAttribute(store: MispStore, a: AttributeRecord, options: { includeAttachments?: boolean } = {}): Record<string, unknown> {
   const out: Record<string, unknown> = {
     id: s(a.id), type: a.type, category: a.category, to_ids: a.toIds, uuid: a.uuid, event_id: s(a.eventId),
     distribution: s(a.distribution), timestamp: s(a.timestamp), comment: a.comment, sharing_group_id: s(a.sharingGroupId),
@@ -178,6 +178,8 @@ export function renderAttribute(store: MispStore, a: AttributeRecord): Record<st
     object_relation: a.objectRelation ?? null, first_seen: a.firstSeen ?? null, last_seen: a.lastSeen ?? null,
     value: a.value, Galaxy: [], ShadowAttribute: [],
   };
+  // The file itself, base64, only where MISP includes attachments (REST event views do by default).
+  if (options.includeAttachments && a.data !== undefined) out.data = a.data;
   if (a.tags.length > 0) out.Tag = renderTags(store, a.tags);
   return out;
 }
@@ -185,6 +187,8 @@ export function renderAttribute(store: MispStore, a: AttributeRecord): Record<st
 export interface RenderOptions {
   includeDeleted?: boolean;
   metadata?: boolean;
+  /** Attachment and malware-sample attributes carry their file as base64 `data` (EventsController::view, REST). */
+  includeAttachments?: boolean;
 }
 
 export function renderEvent(store: MispStore, e: EventRecord, options: RenderOptions = {}): Record<string, unknown> {
@@ -199,7 +203,8 @@ export function renderEvent(store: MispStore, e: EventRecord, options: RenderOpt
     protected: null, event_creator_email: e.creatorEmail, Org: org(e.org), Orgc: org(e.orgc),
   };
   if (!options.metadata) {
-    event.Attribute = attributes.map((a) => renderAttribute(store, a));
+    const attachments = { includeAttachments: options.includeAttachments === true };
+    event.Attribute = attributes.map((a) => renderAttribute(store, a, attachments));
     event.ShadowAttribute = [];
     event.RelatedEvent = [];
     event.Galaxy = [];
@@ -212,7 +217,7 @@ export function renderEvent(store: MispStore, e: EventRecord, options: RenderOpt
         id: s(r.id), uuid: r.uuid, timestamp: s(r.timestamp), object_id: s(o.id), referenced_uuid: r.referencedUuid,
         relationship_type: r.relationshipType, comment: r.comment, deleted: r.deleted, event_id: s(o.eventId), source_uuid: o.uuid,
       })),
-      Attribute: live(o.attributes).map((a) => renderAttribute(store, a)),
+      Attribute: live(o.attributes).map((a) => renderAttribute(store, a, attachments)),
     }));
     event.EventReport = [];
     event.CryptographicKey = [];

@@ -3,6 +3,7 @@
  */
 import type { MispStore } from '../store';
 import type { TestUser } from '../users';
+import type { TestSharingGroup } from './sharing-groups';
 
 export interface Rejection {
   /** `POST /events/add`… */
@@ -16,8 +17,11 @@ export interface Rejection {
 export interface ServerSettings {
   version: string;
   defaultEventDistribution: number;
+  /** The ids of the sharing groups the requesting user may use (MISP's `checkIfAuthorised`). */
   sharingGroups: ReadonlySet<number>;
   duplicateStatus: 200 | 302 | 404;
+  /** Whether event views carry attachment files by default (MISP: yes; false imitates a file missing on disk). */
+  attachmentsInView: boolean;
 }
 
 export interface RequestContext {
@@ -33,6 +37,8 @@ export interface RequestContext {
   user: TestUser;
   store: MispStore;
   settings: ServerSettings;
+  /** Every sharing group of the instance, visible or not to this user. */
+  sharingGroups: readonly TestSharingGroup[];
   reject: (r: Omit<Rejection, 'route'>) => void;
 }
 

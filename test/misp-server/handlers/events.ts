@@ -195,7 +195,9 @@ export function viewEvent(ctx: RequestContext): Reply {
   const record = findVisible(ctx, ctx.args[0]);
   if (!record) return ctx.method === 'HEAD' ? { status: 404 } : errorReply(404, 'Invalid event.', url);
   if (ctx.method === 'HEAD') return { status: 200 };
-  return { status: 200, json: { Event: renderEvent(ctx.store, record, { includeDeleted: ctx.named.deleted === '1' }) } };
+  // MISP's REST view includes attachments unless told `includeAttachments:0`.
+  const includeAttachments = ctx.named.includeAttachments === undefined ? ctx.settings.attachmentsInView : ctx.named.includeAttachments !== '0';
+  return { status: 200, json: { Event: renderEvent(ctx.store, record, { includeDeleted: ctx.named.deleted === '1', includeAttachments }) } };
 }
 
 export function publishEvent(ctx: RequestContext): Reply {

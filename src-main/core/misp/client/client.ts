@@ -9,7 +9,8 @@ import { MispHttp } from './http';
 import { KeyedLock } from './keyed-lock';
 import { resolveOptions, type MispClientOptions, type ResolvedMispOptions } from './options';
 import { withRetry } from './retry';
-import { uploadStixOnce, type StixPackageUpload, type StixUploadResult, type StixUploadState } from './stix-mode';
+import { SharingGroupResolver, type SharingGroupInfo } from './sharing-group';
+import { uploadStixOnce, type StixContext, type StixPackageUpload, type StixUploadResult, type StixUploadState } from './stix-mode';
 import { prepareEvent, publishEvent, upsertOnce, type UpsertContext, type UpsertResult } from './upsert';
 
 export class MispClient {
@@ -17,10 +18,12 @@ export class MispClient {
   private readonly http: MispHttp;
   private readonly lock = new KeyedLock();
   private identity?: Promise<MispIdentity>;
+  private readonly sharingGroups: SharingGroupResolver;
 
   constructor(options: MispClientOptions) {
     this.options = resolveOptions(options);
     this.http = new MispHttp(this.options);
+    this.sharingGroups = new SharingGroupResolver(this.http, this.options.sharingGroup);
   }
 
   /** Requests sent so far. */
@@ -30,7 +33,16 @@ export class MispClient {
 
   /** Reachability, key, version, organisation, and the role permissions the configured mode lacks. Never throws. */
   checkMispStatus(): Promise<MispHealth> {
-    return checkMispStatus(this.http, this.options.mode, this.options.publish);
+    return checkMispStatus(this.http, this.options.mode, this.options.publish, this.sharingGroups);
+  }
+
+  /**
+   * The configured sharing group with MISP's numeric id (undefined when none is configured). A uuid or name is looked
+   * up once, then remembered; callers that build events (the converter wants the id) ask here. Throws
+   * MispSharingGroupError when the key cannot see the group.
+   */
+  sharingGroup(): Promise<SharingGroupInfo | undefined> {
+    return this.retrying('sharing group lookup', () => this.sharingGroups.resolve());
   }
 
   /** The key's user, organisation and role (fetched once, then remembered). */
@@ -44,7 +56,7 @@ export class MispClient {
 
   /** Native mode: make MISP hold exactly this event (see upsert.ts). */
   async upsert(event: MispEvent): Promise<UpsertResult> {
-    const { event: prepared, warnings } = prepareEvent(event, this.options.allowNewerTypes);
+    const { event: prepared, warnings } = prepareEvent(await this.withSharingGroup(event), this.options.allowNewerTypes);
     const ctx: UpsertContext = {
       http: this.http,
       publish: this.options.publish,
@@ -59,17 +71,34 @@ export class MispClient {
   /** Stix mode: upload a raw STIX package through MISP's own importer, findable and at the right distribution. */
   async uploadStix(upload: StixPackageUpload): Promise<StixUploadResult> {
     const state: StixUploadState = { warnings: [] };
-    const ctx = {
+    const ctx: StixContext = {
       http: this.http,
       publish: this.options.publish,
       distribution: this.options.distribution,
-      ...(this.options.source.sharingGroupId !== undefined ? { sharingGroupId: this.options.source.sharingGroupId } : {}),
+      sharingGroupId: () => this.sharingGroups.id(),
       nowSeconds: () => Math.floor(this.options.now() / 1000),
       orgId: async () => (await this.whoAmI()).orgId,
     };
     return this.lock.run(`stix:${upload.packageId}`, () =>
       this.retrying(`STIX upload of ${upload.packageId}`, async (attempt) => ({ ...(await uploadStixOnce(ctx, upload, state)), attempts: attempt })),
     );
+  }
+
+  /**
+   * Gives the configured sharing group's id to every part of the event at distribution 4 that names none (the
+   * caller may leave it to the client when the group is configured by uuid or name). Asks MISP only then.
+   */
+  private async withSharingGroup(event: MispEvent): Promise<MispEvent> {
+    const lacks = (x: { distribution?: number; sharing_group_id?: number }): boolean => x.distribution === 4 && !(x.sharing_group_id !== undefined && x.sharing_group_id > 0);
+    const attributes = [...(event.Attribute ?? []), ...(event.Object ?? []).flatMap((o) => o.Attribute)];
+    if (!lacks(event) && !attributes.some(lacks) && !(event.Object ?? []).some(lacks)) return event;
+    const id = (await this.sharingGroup())?.id;
+    if (id === undefined) return event; // nothing configured: validation names the gap
+    const fill = <T extends { distribution?: number; sharing_group_id?: number }>(x: T): T => (lacks(x) ? { ...x, sharing_group_id: id } : x);
+    const out: MispEvent = fill({ ...event });
+    if (event.Attribute) out.Attribute = event.Attribute.map(fill);
+    if (event.Object) out.Object = event.Object.map((o) => ({ ...fill(o), Attribute: o.Attribute.map(fill) }));
+    return out;
   }
 
   /** Publishes an event (by uuid or id). */

@@ -180,10 +180,20 @@ export class MispEventInvalidError extends MispError {
 export class MispUploadUncertainError extends MispError {
   constructor(message: string, init: MispErrorInit = {}) {
     super('misp_upload_uncertain', message, {
-      hint: 'Look in MISP for an event created from this package at that time. FLARE MISP does not repeat the upload by itself, because MISP would create a second, nearly empty event.',
+      hint: 'FLARE MISP does not repeat the upload in this run (MISP may still be importing it, and a second upload would make a second, nearly empty event). The next run looks for the event MISP made from this package and takes it over instead of uploading again; if MISP does not return the original file of its imports, that run warns about the likely twin instead.',
       ...init,
       retryable: false,
     });
+  }
+}
+
+/**
+ * The configured sharing group (a uuid or name) is not one the API key can see. Not retried: it takes a change in
+ * the configuration or in MISP's sharing group membership.
+ */
+export class MispSharingGroupError extends MispError {
+  constructor(message: string, hint: string, init: MispErrorInit = {}) {
+    super('misp_sharing_group', message, { hint, retryable: false, maybeProcessed: false, ...init });
   }
 }
 

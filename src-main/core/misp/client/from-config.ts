@@ -30,15 +30,8 @@ export function mispClientOptionsFromConfig(misp: MispConfig, extras: { logger?:
     publish: misp.publish,
     distribution: misp.distribution as EventDistribution,
   };
-  if (misp.sharingGroup) {
-    if (!/^[0-9]+$/.test(misp.sharingGroup)) {
-      throw new MispConfigError(
-        `flare.misp.sharing-group is "${misp.sharingGroup}"; this version needs the sharing group's numeric id.`,
-        'Look the id up in MISP (Global Actions → List Sharing Groups) and put it in flare.misp.sharing-group.',
-      );
-    }
-    options.sharingGroupId = Number(misp.sharingGroup);
-  }
+  // Id, uuid or name as written: the client turns a uuid or name into MISP's id when it first needs it.
+  if (misp.sharingGroup) options.sharingGroup = misp.sharingGroup;
   if (misp.caFile) options.ca = readPem(misp.caFile, 'flare.misp.ca');
   if (misp.clientCertFile) options.clientCert = readPem(misp.clientCertFile, 'flare.misp.client.cert');
   if (misp.clientKeyFile) options.clientKey = readPem(misp.clientKeyFile, 'flare.misp.client.key');

@@ -8,6 +8,7 @@ import { errorFromReply } from './classify';
 import { MispError, MispProtocolError } from './errors';
 import type { MispHttp } from './http';
 import type { ImportMode } from './options';
+import { describeSharingGroupRef, type SharingGroupResolver } from './sharing-group';
 
 export type MispPermission = 'perm_add' | 'perm_modify' | 'perm_publish' | 'perm_tagger' | 'perm_tag_editor';
 
@@ -47,6 +48,18 @@ export interface MispHealth {
   user?: string;
   role?: string;
   missingPermissions: PermissionGap[];
+  /** The configured sharing group: as written, the id it stands for, or why it cannot be used. */
+  sharingGroup?: SharingGroupHealth;
+}
+
+export interface SharingGroupHealth {
+  /** As configured: `id 5`, `uuid …`, `named "…"`. */
+  configured: string;
+  id?: number;
+  uuid?: string;
+  name?: string;
+  /** Set when the key cannot use it; uploads that need it would fail with this sentence. */
+  problem?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -92,7 +105,11 @@ export function permissionGaps(permissions: Record<string, boolean>, mode: Impor
   return gaps;
 }
 
-export async function checkMispStatus(http: MispHttp, mode: ImportMode, publish: boolean): Promise<MispHealth> {
+/**
+ * A configured sharing group given by uuid or name is looked up here too (through the client's resolver, so an
+ * upload after the check reuses the answer); a numeric id is reported as configured, without a request.
+ */
+export async function checkMispStatus(http: MispHttp, mode: ImportMode, publish: boolean, sharingGroups?: SharingGroupResolver): Promise<MispHealth> {
   const resource = http.options.baseUrl.toString();
   const base = { resourceType: 'Misp' as const, resource, mode, missingPermissions: [] as PermissionGap[] };
   let version: string | undefined;
@@ -122,6 +139,19 @@ export async function checkMispStatus(http: MispHttp, mode: ImportMode, publish:
       missingPermissions: gaps,
     };
     if (blocking.length > 0) health.hint = 'Give the key\'s role these permissions in MISP (Administration → Roles), or use another key.';
+    const sharingGroup = sharingGroups ? await sharingGroupHealth(sharingGroups) : undefined;
+    if (sharingGroup) {
+      health.sharingGroup = sharingGroup.health;
+      if (sharingGroup.error) {
+        // Every upload that needs the group would fail, so the destination is not usable as configured.
+        health.ok = false;
+        if (blocking.length === 0) {
+          health.message = sharingGroup.error.message;
+          if (sharingGroup.error.hint !== undefined) health.hint = sharingGroup.error.hint;
+          health.errorCode = sharingGroup.error.code;
+        }
+      }
+    }
     if (version !== undefined) health.version = version;
     if (identity.orgName !== undefined) health.organisation = identity.orgName;
     if (identity.email !== undefined) health.user = identity.email;
@@ -131,6 +161,25 @@ export async function checkMispStatus(http: MispHttp, mode: ImportMode, publish:
     const result = failed(base, statusCode, e);
     if (version !== undefined) result.version = version;
     return result;
+  }
+}
+
+async function sharingGroupHealth(resolver: SharingGroupResolver): Promise<{ health: SharingGroupHealth; error?: MispError } | undefined> {
+  const ref = resolver.ref;
+  if (ref === undefined) return undefined;
+  const health: SharingGroupHealth = { configured: describeSharingGroupRef(ref) };
+  try {
+    const info = await resolver.resolve();
+    if (info) {
+      health.id = info.id;
+      if (info.uuid !== undefined) health.uuid = info.uuid;
+      if (info.name !== undefined) health.name = info.name;
+    }
+    return { health };
+  } catch (e) {
+    const error = e instanceof MispError ? e : new MispProtocolError(String(e));
+    health.problem = error.message;
+    return { health, error };
   }
 }
 
@@ -156,6 +205,7 @@ export function mispHealthResult(h: MispHealth, latencyMs: number): HealthResult
   if (h.user) details.user = h.user;
   if (h.role) details.role = h.role;
   if (h.errorCode) details.errorCode = h.errorCode;
+  if (h.sharingGroup) details.sharingGroup = h.sharingGroup;
   return {
     resourceType: 'Misp',
     resource: h.resource,

@@ -7,6 +7,9 @@ export { permissionGaps } from './health';
 export type { UpsertOutcome, UpsertResult } from './upsert';
 export type { StixPackageUpload, StixUploadOutcome, StixUploadResult } from './stix-mode';
 export { PACKAGE_MARKER, packageHash } from './stix-mode';
+export type { SharingGroupInfo, SharingGroupRef } from './sharing-group';
+export { describeSharingGroupRef, parseSharingGroupRef } from './sharing-group';
+export type { SharingGroupHealth } from './health';
 export type { ChangeSummary, EventDiff } from './diff';
 export { diffEvent, buildEdit } from './diff';
 export type { RetryPolicy } from './retry';
@@ -26,6 +29,7 @@ export {
   MispProtocolError,
   MispRejectedError,
   MispServerError,
+  MispSharingGroupError,
   MispTimeoutError,
   MispTlsError,
   MispUploadUncertainError,

@@ -5,6 +5,7 @@ import type { Logger } from '../../log/types';
 import { silentLogger } from '../../log/types';
 import type { EventDistribution } from '../model';
 import { MispConfigError } from './errors';
+import { parseSharingGroupRef, type SharingGroupRef } from './sharing-group';
 import type { RetryPolicy } from './retry';
 import { DEFAULT_RETRY } from './retry';
 
@@ -40,8 +41,13 @@ export interface MispClientOptions {
   publish: boolean;
   /** Stix mode: the distribution every uploaded event ends with (MISP ignores it on upload_stix). */
   distribution: EventDistribution;
-  /** Needed when distribution is 4 (sharing group). */
+  /** The sharing group's numeric id, needed when distribution is 4 (or `sharingGroup`). */
   sharingGroupId?: number;
+  /**
+   * The sharing group as the user wrote it (`flare.misp.sharing-group`): numeric id, uuid or name. A uuid or name is
+   * looked up in MISP once, before the first request that needs it (see sharing-group.ts). `sharingGroupId` wins.
+   */
+  sharingGroup?: string;
   /**
    * Event tags in MISP that the event no longer carries: `exact` removes them (except local tags, which MISP users
    * add by hand), `add-only` leaves them.
@@ -65,6 +71,8 @@ export interface ResolvedMispOptions extends Required<Pick<MispClientOptions, 'k
   logger: Logger;
   now: () => number;
   random: () => number;
+  /** The configured sharing group, not yet resolved to an id when given by uuid or name. */
+  sharingGroup?: SharingGroupRef;
   source: MispClientOptions;
 }
 
@@ -107,8 +115,14 @@ export function resolveOptions(options: MispClientOptions): ResolvedMispOptions 
   if (![0, 1, 2, 3, 4].includes(options.distribution)) {
     throw new MispConfigError(`The MISP distribution must be 0 to 4, not ${String(options.distribution)}.`, '0 = your organisation only, 1 = this community, 2 = connected communities, 3 = all, 4 = a sharing group.');
   }
-  if (options.distribution === 4 && !(Number.isInteger(options.sharingGroupId) && (options.sharingGroupId ?? 0) > 0)) {
-    throw new MispConfigError('Distribution 4 (sharing group) needs a sharing group id.', 'Set the MISP sharing group id, or choose another distribution.');
+  let sharingGroup: SharingGroupRef | undefined;
+  if (options.sharingGroupId !== undefined) sharingGroup = { kind: 'id', id: options.sharingGroupId };
+  else if (options.sharingGroup !== undefined) sharingGroup = parseSharingGroupRef(options.sharingGroup);
+  if (sharingGroup?.kind === 'id' && !(Number.isInteger(sharingGroup.id) && sharingGroup.id > 0)) {
+    throw new MispConfigError(`The MISP sharing group id must be a whole number above 0, not ${String(sharingGroup.id)}.`, 'Set flare.misp.sharing-group to the sharing group\'s id, uuid or name.');
+  }
+  if (options.distribution === 4 && sharingGroup === undefined) {
+    throw new MispConfigError('Distribution 4 (sharing group) needs a sharing group id, uuid or name.', 'Set flare.misp.sharing-group, or choose another distribution.');
   }
   if (options.proxy !== undefined) {
     try {
@@ -132,6 +146,7 @@ export function resolveOptions(options: MispClientOptions): ResolvedMispOptions 
     logger: (options.logger ?? silentLogger).child('misp'),
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
+    ...(sharingGroup !== undefined && { sharingGroup }),
     source: options,
   };
 }

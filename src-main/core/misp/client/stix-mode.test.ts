@@ -53,6 +53,7 @@ describe('stix mode upload', () => {
     expect(misp.requests.map((r) => r.route)).toEqual([
       'POST /attributes/restSearch',
       'GET /users/view', // once per client: our organisation, to ignore other organisations' package ids
+      'POST /events/restSearch', // an event an interrupted earlier upload may have left (none here)
       'POST /events/upload_stix',
       'POST /attributes/add',
       'POST /events/restSearch',

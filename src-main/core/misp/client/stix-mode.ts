@@ -7,14 +7,36 @@
  * 2. Found with the same hash → duplicate (finish steps 5–6 if an earlier run stopped before them).
  *    Found with another hash → delete that event first: uploading next to it would give a near-empty twin,
  *    because MISP drops attributes whose uuid another event holds.
+ * 2b. Not found: look for an event an interrupted earlier upload left without step 4 (see "Orphans" below) and
+ *    adopt it instead of uploading again.
  * 3. `POST /events/upload_stix/1` with the raw XML. MISP gives the event a random uuid and ignores distribution.
  * 4. Add the package-id attribute, so an interrupted run finds the event next time instead of uploading again.
  * 5. Edit the event to the configured distribution and sharing group (MISP used its server default).
  * 6. Publish, last — publishing before step 5 would share the event at the server's default distribution.
  *
  * Steps already done are remembered across retries of one call, so a retry never uploads twice.
+ *
+ * Orphans. A run that dies after MISP answered step 3 and before step 4 leaves an event no package-id search finds.
+ * What MISP's STIX 1 importer puts into an event (`misp.md` §1.4, §2.4): a random event uuid; `info` = the header
+ * title (or "Imported from external STIX event"); `date` from the package timestamp; attributes whose uuids are the
+ * UUID part of the CybOX Object ids; and always an `original-imported-file` object holding the uploaded file itself
+ * (attachment `imported-sample`). MISP's REST event view returns attachment files as base64 `data` unless told
+ * `includeAttachments:0` (MISP/MISP app/Controller/EventsController.php, `view`: `includeAttachments` defaults to true
+ * for REST). The package id appears nowhere but inside that file. So:
+ *  - candidates: `POST /events/restSearch` by those attribute uuids (MISP matches the event uuid or any attribute
+ *    uuid; attribute uuids are unique in MISP, so this is narrow), or — when the package has no UUID-shaped CybOX
+ *    Object id — by `eventinfo`; restricted to our organisation, the importer's info and the package date;
+ *  - proof: the candidate holds no package-id attribute (no run claimed it), has the importer's
+ *    `original-imported-file` object, and the file in it is this upload's bytes, or a package with this id and
+ *    the same canonical hash → adopted (step 4 onwards); a package with this id but other content (an earlier
+ *    version whose run died) → deleted before uploading, like a recorded older version.
+ * Title, date and shared object uuids alone are not proof — another package may share them, and an earlier version
+ * of this one does — so without the file (a MISP that does not return it) nothing is adopted or deleted: the upload
+ * goes ahead and a warning names the likely twin. Orphans whose importer attributes all collided with other events
+ * (no uuid left to find them by) are not found either; that is the old behaviour, a twin.
  */
 import { createHash } from 'node:crypto';
+import { readPackage, scanPackages, walkModel } from '../../stix/index';
 import type { EventDistribution, StoredEvent } from '../model';
 import { mispBool, mispNumber } from './diff';
 import { MispError, MispNotFoundError, MispProtocolError, MispUploadUncertainError } from './errors';
@@ -43,6 +65,8 @@ export interface StixUploadResult {
   distribution: EventDistribution;
   /** The event an earlier version of the package had, deleted before the new upload. */
   replacedEventId?: string;
+  /** The event an interrupted earlier upload left without its package id, taken over instead of uploading again. */
+  adoptedEventId?: string;
   warnings: string[];
   attempts: number;
 }
@@ -51,7 +75,8 @@ export interface StixContext {
   http: MispHttp;
   publish: boolean;
   distribution: EventDistribution;
-  sharingGroupId?: number;
+  /** The configured sharing group's id (looked up in MISP the first time, when configured by uuid or name). */
+  sharingGroupId: () => Promise<number | undefined>;
   nowSeconds: () => number;
   /** Our organisation's id, to ignore package ids recorded by other organisations. */
   orgId: () => Promise<string | undefined>;
@@ -64,6 +89,7 @@ export interface StixUploadState {
   uuid?: string;
   eventTimestamp?: number;
   replacedEventId?: string;
+  adoptedEventId?: string;
   markerAdded?: boolean;
   warnings: string[];
 }
@@ -193,11 +219,134 @@ async function eventMeta(ctx: StixContext, eventId: string): Promise<EventMeta |
   return meta;
 }
 
+// ---- orphans: events an interrupted upload left without the package-id attribute ---------------------------------
+
+/** The info MISP's legacy STIX 1 importer gives a package without a header title (`get_event_info`, misp.md §1.4). */
+const IMPORTER_DEFAULT_INFO = 'Imported from external STIX event';
+/** Enough object uuids to find the event even if some of its attributes were dropped; keeps the request small. */
+const MAX_SEARCH_UUIDS = 50;
+/** Candidates fetched whole to check; more than this many look-alikes is not an interrupted upload of ours. */
+const MAX_CANDIDATES = 5;
+/** RFC 4122 versions 1, 3, 4, 5: the importer keeps those as attribute uuids (others it re-derives, misp.md §1.4). */
+const IMPORTER_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1345][0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface PackageFacts {
+  /** The event info the importer derives. */
+  info: string;
+  /** The package date as written and in UTC (the importer's is one of them; they differ near midnight). */
+  dates: string[];
+  /** Attribute uuids the importer takes from CybOX Object ids. */
+  objectUuids: string[];
+  /** The canonical content hash (same for every delivery of the same content). */
+  canonicalHash: string;
+}
+
+function packageFacts(xml: string | Buffer): PackageFacts | undefined {
+  let pkg;
+  try {
+    pkg = readPackage(xml);
+  } catch {
+    return undefined; // MISP's importer will not make an event of it either
+  }
+  const info = pkg.model.header?.title?.trim() || IMPORTER_DEFAULT_INFO;
+  const dates = new Set<string>();
+  if (pkg.timestamp !== undefined) {
+    const written = /^[0-9]{4}-[0-9]{2}-[0-9]{2}/.exec(pkg.timestamp.trim())?.[0];
+    if (written) dates.add(written);
+    const ms = Date.parse(pkg.timestamp);
+    if (!Number.isNaN(ms)) dates.add(new Date(ms).toISOString().slice(0, 10));
+  }
+  const uuids = new Set<string>();
+  walkModel(pkg.model, (c) => {
+    if (c.kind !== 'object' || c.id === undefined || uuids.size >= MAX_SEARCH_UUIDS) return;
+    const tail = c.id.slice(c.id.indexOf('-') + 1);
+    if (IMPORTER_UUID.test(tail)) uuids.add(tail.toLowerCase());
+  });
+  return { info, dates: [...dates], objectUuids: [...uuids], canonicalHash: pkg.hash };
+}
+
+type Verdict = 'same' | 'other-version' | 'unverified' | 'unrelated';
+
+const isDeleted = (a: Json): boolean => a.deleted === true || a.deleted === 1 || a.deleted === '1';
+const listOf = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObject) : []);
+
+/** Whether this event is the importer's work from this package, judged by the file MISP kept (`GET /events/view`). */
+async function inspect(ctx: StixContext, eventId: string, upload: StixPackageUpload, facts: PackageFacts): Promise<Verdict> {
+  let body: Json;
+  try {
+    body = await ctx.http.callJson({ method: 'GET', path: `events/view/${eventId}` });
+  } catch (e) {
+    if (e instanceof MispNotFoundError) return 'unrelated'; // gone in the meantime
+    throw e;
+  }
+  const event = isObject(body.Event) ? body.Event : {};
+  // A package-id attribute means a run recorded it: ours would have been found by its id, so it is another package's.
+  if (listOf(event.Attribute).some((a) => !isDeleted(a) && typeof a.comment === 'string' && a.comment.startsWith(PACKAGE_MARKER))) return 'unrelated';
+  const original = listOf(event.Object).find((o) => o.name === 'original-imported-file' && !isDeleted(o));
+  if (!original) return 'unrelated'; // not made by MISP's STIX import
+  const sample = listOf(original.Attribute).find((a) => a.object_relation === 'imported-sample');
+  if (!sample || typeof sample.data !== 'string' || sample.data === '') return 'unverified';
+  const file = Buffer.from(sample.data, 'base64');
+  if (file.equals(Buffer.from(upload.xml))) return 'same';
+  let found;
+  try {
+    found = scanPackages(file);
+  } catch {
+    return 'unrelated';
+  }
+  if (found.length !== 1 || found[0]?.id !== upload.packageId) return 'unrelated';
+  return found[0].hash === facts.canonicalHash ? 'same' : 'other-version';
+}
+
+interface OrphanSearch {
+  /** Proven copies of this content, newest first: the first is adopted, the others are twins. */
+  same: string[];
+  /** Proven uploads of another version of this package. */
+  otherVersions: string[];
+  /** Look-alikes that could not be checked (MISP did not return the original file). */
+  unverified: string[];
+}
+
+async function findOrphans(ctx: StixContext, upload: StixPackageUpload, skip: ReadonlySet<string>): Promise<OrphanSearch> {
+  const none: OrphanSearch = { same: [], otherVersions: [], unverified: [] };
+  const facts = packageFacts(upload.xml);
+  if (!facts) return none;
+  const orgId = await ctx.orgId();
+  const filters: Json = { returnFormat: 'json', metadata: true };
+  if (facts.objectUuids.length > 0) filters.uuid = facts.objectUuids;
+  // eventinfo is a LIKE filter: the wildcards let a title MISP stored with surrounding spaces match; exact below.
+  else filters.eventinfo = `%${facts.info}%`;
+  if (orgId !== undefined) filters.org = orgId;
+  const body = await ctx.http.callJson({ method: 'POST', path: 'events/restSearch', json: filters });
+  const candidates = listOf(body.response)
+    .map((r) => (isObject(r.Event) ? r.Event : {}))
+    .filter((e) => {
+      const id = String(e.id ?? '');
+      if (id === '' || skip.has(id)) return false;
+      if (orgId !== undefined && e.orgc_id !== undefined && String(e.orgc_id) !== orgId) return false;
+      if (typeof e.info !== 'string' || e.info.trim() !== facts.info) return false;
+      return facts.dates.length === 0 || facts.dates.includes(String(e.date ?? ''));
+    })
+    .map((e) => String(e.id))
+    .sort((x, y) => Number(y) - Number(x))
+    .slice(0, MAX_CANDIDATES);
+  const result: OrphanSearch = { same: [], otherVersions: [], unverified: [] };
+  for (const id of candidates) {
+    const verdict = await inspect(ctx, id, upload, facts);
+    if (verdict === 'same') result.same.push(id);
+    else if (verdict === 'other-version') result.otherVersions.push(id);
+    else if (verdict === 'unverified') result.unverified.push(id);
+  }
+  return result;
+}
+
 /** One attempt; `state` carries what earlier attempts of the same call achieved. */
 export async function uploadStixOnce(ctx: StixContext, upload: StixPackageUpload, state: StixUploadState): Promise<Omit<StixUploadResult, 'attempts'>> {
   const hash = packageHash(upload);
   const distribution = upload.distribution ?? ctx.distribution;
-  const sharingGroupId = distribution === 4 ? upload.sharingGroupId ?? ctx.sharingGroupId : undefined;
+  // Known before anything is uploaded: a sharing group the key cannot use must not leave an event at the server's
+  // default distribution behind.
+  const sharingGroupId = distribution === 4 ? upload.sharingGroupId ?? (await ctx.sharingGroupId()) : undefined;
 
   if (state.eventId === undefined) {
     const recorded = await findRecorded(ctx, upload.packageId);
@@ -213,11 +362,35 @@ export async function uploadStixOnce(ctx: StixContext, upload: StixPackageUpload
       state.eventId = same.eventId;
       state.markerAdded = true;
     } else {
+      const orphans = await findOrphans(ctx, upload, new Set(recorded.map((r) => r.eventId)));
+      const [adopt, ...twins] = orphans.same;
+      for (const twin of twins) {
+        await deleteEvent(ctx, twin);
+        state.warnings.push(`Deleted MISP event ${twin}, a second copy of ${upload.packageId} left by an interrupted upload.`);
+      }
+      for (const older of orphans.otherVersions) {
+        await deleteEvent(ctx, older);
+        state.replacedEventId ??= older;
+        state.warnings.push(`Deleted MISP event ${older}, an upload of another version of ${upload.packageId} that an interrupted run left without its package id.`);
+      }
       state.outcome = recorded.length > 0 || state.replacedEventId !== undefined ? 'updated' : 'created';
-      const uploaded = await uploadOnce(ctx, upload.xml);
-      state.eventId = uploaded.eventId;
-      if (uploaded.uuid !== undefined) state.uuid = uploaded.uuid;
-      if (uploaded.timestamp !== undefined) state.eventTimestamp = uploaded.timestamp;
+      if (adopt !== undefined) {
+        state.eventId = adopt;
+        state.adoptedEventId = adopt;
+        state.warnings.push(`Took over MISP event ${adopt}: an earlier upload of ${upload.packageId} made it but stopped before recording the package id; not uploaded again.`);
+      } else {
+        const uploaded = await uploadOnce(ctx, upload.xml);
+        state.eventId = uploaded.eventId;
+        if (uploaded.uuid !== undefined) state.uuid = uploaded.uuid;
+        if (uploaded.timestamp !== undefined) state.eventTimestamp = uploaded.timestamp;
+        for (const id of orphans.unverified) {
+          state.warnings.push(
+            `MISP event ${id} may be a twin of event ${uploaded.eventId} (${upload.packageId}): MISP's STIX import made it with the same title and date ` +
+              `and FLARE MISP never recorded a package id on it, as after an interrupted upload. MISP did not return its original file, so it could ` +
+              `not be checked and was left alone; if it is the same package, delete one of the two.`,
+          );
+        }
+      }
     }
   }
   const eventId = state.eventId;
@@ -257,5 +430,6 @@ export async function uploadStixOnce(ctx: StixContext, upload: StixPackageUpload
   };
   if (state.uuid !== undefined) result.uuid = state.uuid;
   if (state.replacedEventId !== undefined) result.replacedEventId = state.replacedEventId;
+  if (state.adoptedEventId !== undefined) result.adoptedEventId = state.adoptedEventId;
   return result;
 }

@@ -25,6 +25,11 @@ export interface EventSettings {
   distribution?: number;
   distributionPolicy?: DistributionPolicy;
   sharingGroup?: string;
+  /**
+   * The sharing group's numeric id when `sharingGroup` names it by uuid or name: MISP resolved it (the MISP client's
+   * `sharingGroup()`); a conversion without a MISP connection has only the text.
+   */
+  sharingGroupId?: number;
   threatLevel?: number;
   analysis?: number;
   /** Extra tags for every event. */

@@ -141,12 +141,20 @@ describe('markings and the distribution policy', () => {
     expect(d(tlp('GREEN') + tlp('AMBER'), { distribution: 3, distributionPolicy: { ...policy(), 'tlp:amber': 4 }, sharingGroup: '7' })).toBe(4);
   });
 
-  it('a sharing group needs its numeric id; otherwise the event stays in the organisation and the decision says why', () => {
-    const ok = build(pkg(body, { header: header('T', tlp('GREEN')) }), { misp: { distribution: 4, sharingGroup: '12' } });
+  it('a sharing group needs its id — written, or resolved by MISP from a uuid or name; otherwise the event stays in the organisation and the decision says why', () => {
+    const green = () => pkg(body, { header: header('T', tlp('GREEN')) });
+    const ok = build(green(), { misp: { distribution: 4, sharingGroup: '12' } });
     expect(ok.event).toMatchObject({ distribution: 4, sharing_group_id: 12 });
-    const bad = build(pkg(body, { header: header('T', tlp('GREEN')) }), { misp: { distribution: 4, sharingGroup: 'a1b2c3d4-0000-4000-8000-000000000000' } });
-    expect(bad.event.distribution).toBe(0);
-    expect(bad.distribution.summary).toContain('numeric id');
+    const uuid = 'a1b2c3d4-0000-4000-8000-000000000000';
+    const resolved = build(green(), { misp: { distribution: 4, sharingGroup: uuid, sharingGroupId: 31 } });
+    expect(resolved.event).toMatchObject({ distribution: 4, sharing_group_id: 31 });
+    const offline = build(green(), { misp: { distribution: 4, sharingGroup: uuid } });
+    expect(offline.event.distribution).toBe(0);
+    expect(offline.event.sharing_group_id).toBeUndefined();
+    expect(offline.distribution.summary).toContain(`"${uuid}" is looked up in MISP only when uploading`);
+    const none = build(green(), { misp: { distribution: 4 } });
+    expect(none.event.distribution).toBe(0);
+    expect(none.distribution.summary).toContain('no sharing group is configured');
   });
 
   it('indicator markings become attribute tags and can only restrict that indicator', () => {

@@ -108,8 +108,10 @@ export interface PolicySettings {
   /** `flare.misp.distribution`: what `default` means. */
   distribution: EventDistribution;
   policy: DistributionPolicy;
-  /** `flare.misp.sharing-group`, needed when the decision is 4. */
+  /** `flare.misp.sharing-group`, needed when the decision is 4: numeric id, uuid or name. */
   sharingGroup?: string;
+  /** Its numeric id, when MISP resolved a uuid or name. */
+  sharingGroupId?: number;
 }
 
 export interface PolicyReason {
@@ -129,13 +131,14 @@ export interface DistributionDecision {
   summary: string;
 }
 
-export function policySettings(misp: { distribution?: number; distributionPolicy?: DistributionPolicy; sharingGroup?: string } = {}): PolicySettings {
+export function policySettings(misp: { distribution?: number; distributionPolicy?: DistributionPolicy; sharingGroup?: string; sharingGroupId?: number } = {}): PolicySettings {
   const d = misp.distribution;
   const settings: PolicySettings = {
     distribution: d === 1 || d === 2 || d === 3 || d === 4 ? d : 0,
     policy: { ...SAFE_DISTRIBUTION_POLICY, ...(misp.distributionPolicy ?? {}) },
   };
   if (misp.sharingGroup !== undefined && misp.sharingGroup !== '') settings.sharingGroup = misp.sharingGroup;
+  if (misp.sharingGroupId !== undefined && Number.isInteger(misp.sharingGroupId) && misp.sharingGroupId > 0) settings.sharingGroupId = misp.sharingGroupId;
   return settings;
 }
 
@@ -163,12 +166,17 @@ export function decide(markings: readonly PolicyMarking[], settings: PolicySetti
   const decision: DistributionDecision = { distribution, reasons, summary: '' };
   let note = '';
   if (distribution === 4) {
-    const id = settings.sharingGroup !== undefined && /^[0-9]+$/.test(settings.sharingGroup) ? Number(settings.sharingGroup) : undefined;
+    const written = settings.sharingGroup;
+    const id = settings.sharingGroupId ?? (written !== undefined && /^[0-9]+$/.test(written) ? Number(written) : undefined);
     if (id !== undefined && id > 0) decision.sharingGroupId = id;
     else {
+      // Never wider than asked: without a group id MISP would refuse the event, so it stays in the organisation.
       distribution = 0;
       decision.distribution = 0;
-      note = '; the sharing group must be given by its numeric id (flare.misp.sharing-group), so the event stays in your organisation';
+      note =
+        written === undefined || written === ''
+          ? '; no sharing group is configured (flare.misp.sharing-group), so the event stays in your organisation'
+          : `; the sharing group "${written}" is looked up in MISP only when uploading (this conversion had no MISP connection; its numeric id works offline too), so here the event stays in your organisation`;
     }
   }
   const why = reasons.map((r) => `${r.marking} → ${r.level === 'default' ? `default (${r.distribution})` : r.level}`).join('; ');

@@ -1,0 +1,95 @@
+/**
+ * flare.misp.sharing-group written as a uuid or a name, end to end: config file → FlareService → MISP client →
+ * the MISP test server's sharing-group listing. The health check says which group it resolved to, or that the key
+ * cannot see it (with the hint), and the key never reaches the log.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { FlareService } from '../../src-main/core/service';
+import { LogHub } from '../../src-main/core/log/index';
+import { HOME_ORG, OTHER_ORG, TEST_MISP_KEY, startMispServer, type MispTestServer } from '../misp-server/index';
+import { tempConfigDir } from '../support/config-dir';
+
+const PARTNERS_UUID = 'c0ffee00-1234-4abc-8def-000000000042';
+const THEIRS_UUID = 'c0ffee00-1234-4abc-8def-000000000043';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function setKeys(dir: string, values: Record<string, string>): void {
+  const p = path.join(dir, 'config.properties');
+  let text = readFileSync(p, 'utf8');
+  for (const [k, v] of Object.entries(values)) {
+    const line = new RegExp(`^${k.replace(/\./g, '\\.')}=.*$`, 'm');
+    expect(text, `the shipped config.properties has ${k}`).toMatch(line);
+    text = text.replace(line, `${k}=${v}`);
+  }
+  writeFileSync(p, text);
+}
+
+async function mispWithGroups(): Promise<MispTestServer> {
+  const misp = await startMispServer({
+    users: [{ key: TEST_MISP_KEY, org: HOME_ORG }],
+    sharingGroups: [
+      { id: 42, uuid: PARTNERS_UUID, name: 'FLARE Partners', members: [OTHER_ORG] },
+      { id: 43, uuid: THEIRS_UUID, name: 'Their group', org: OTHER_ORG, members: [] },
+    ],
+  });
+  cleanups.push(() => misp.close());
+  return misp;
+}
+
+async function serviceFor(misp: MispTestServer, sharingGroup: string) {
+  const dir = tempConfigDir();
+  setKeys(dir, { 'flare.misp.url': misp.url, 'misp.authorization.key': TEST_MISP_KEY, 'flare.misp.distribution': '4', 'flare.misp.sharing-group': sharingGroup });
+  const hub = new LogHub();
+  const service = new FlareService({ configDir: dir, mode: 'headless', version: '0.0.0', hub });
+  service.start();
+  cleanups.push(() => service.close());
+  return { service, hub };
+}
+
+describe('flare.misp.sharing-group by uuid or name, through the service', () => {
+  it('a uuid the key can see: healthy, and the health names the group\'s id', async () => {
+    const misp = await mispWithGroups();
+    const { service, hub } = await serviceFor(misp, PARTNERS_UUID);
+    const h = await service.checkMispStatus();
+    expect(h).toMatchObject({ ok: true, statusCode: 200 });
+    expect(h.details?.sharingGroup).toEqual({ configured: `uuid ${PARTNERS_UUID}`, id: 42, uuid: PARTNERS_UUID, name: 'FLARE Partners' });
+    expect(misp.count('GET /sharing_groups/index')).toBe(1);
+    expect(JSON.stringify(hub.recent())).not.toContain(TEST_MISP_KEY);
+  });
+
+  it('a name works the same way', async () => {
+    const misp = await mispWithGroups();
+    const { service } = await serviceFor(misp, 'FLARE Partners');
+    const h = await service.checkMispStatus();
+    expect(h.ok).toBe(true);
+    expect(h.details?.sharingGroup).toMatchObject({ configured: 'named "FLARE Partners"', id: 42 });
+  });
+
+  it('a uuid of a group the key\'s organisation is not in: unhealthy, with the sentence and the hint', async () => {
+    const misp = await mispWithGroups();
+    const { service, hub } = await serviceFor(misp, THEIRS_UUID);
+    const h = await service.checkMispStatus();
+    expect(h).toMatchObject({ ok: false, statusCode: 200, configured: true });
+    expect(h.reason).toBe(`No sharing group with uuid ${THEIRS_UUID} is visible to this API key (flare.misp.sharing-group).`);
+    expect(h.hint).toMatch(/^List them in MISP: Global Actions → List Sharing Groups\./);
+    expect(h.details).toMatchObject({ errorCode: 'misp_sharing_group', sharingGroup: { configured: `uuid ${THEIRS_UUID}`, problem: h.reason } });
+    const logged = JSON.stringify(hub.recent());
+    expect(logged).toContain(THEIRS_UUID);
+    expect(logged).not.toContain(TEST_MISP_KEY);
+  });
+
+  it('a numeric id is not looked up', async () => {
+    const misp = await mispWithGroups();
+    const { service } = await serviceFor(misp, '42');
+    const h = await service.checkMispStatus();
+    expect(h.ok).toBe(true);
+    expect(h.details?.sharingGroup).toEqual({ configured: 'id 42', id: 42 });
+    expect(misp.count('GET /sharing_groups/index')).toBe(0);
+  });
+});
