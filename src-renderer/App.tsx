@@ -3,11 +3,13 @@ import { useFlare } from './store/context';
 import { Dashboard } from './views/Dashboard';
 import { ConfigView } from './views/ConfigView';
 import { LogView } from './views/LogView';
+import { PreviewView } from './views/PreviewView';
 import { Notices } from './components/Notices';
 import type { View } from './store/store';
 
 const TABS: { id: View; label: string }[] = [
   { id: 'dashboard', label: 'Dashboard' },
+  { id: 'preview', label: 'Preview STIX' },
   { id: 'config', label: 'Config' },
   { id: 'log', label: 'Log' },
 ];
@@ -37,6 +39,7 @@ export function App() {
       </header>
       <main>
         {view === 'dashboard' && <Dashboard />}
+        {view === 'preview' && <PreviewView />}
         {view === 'config' && <ConfigView />}
         {view === 'log' && <LogView />}
       </main>

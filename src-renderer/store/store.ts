@@ -3,7 +3,8 @@
  * Actions call the client; every failure becomes a visible notice with the engine's sentence and hint.
  */
 import { createStore } from 'zustand/vanilla';
-import type { ApiErrorShape, ConfigView, FlareClient, HealthResult, LogEntry, ProcessType, RunRecord, ServiceStatus } from '../../shared/api';
+import type { ApiErrorShape, ConfigView, FlareClient, HealthResult, LogEntry, PreviewResult, ProcessType, RunRecord, ServiceStatus } from '../../shared/api';
+import { checkSize, errorPosition, excerptAt, utf8Bytes, type Excerpt } from '../preview/model';
 
 export const MAX_LOG = 2000;
 
@@ -15,7 +16,27 @@ export interface Notice {
   hint?: string;
 }
 
-export type View = 'dashboard' | 'config' | 'log';
+export type View = 'dashboard' | 'preview' | 'config' | 'log';
+
+/** What was given to the preview: a file's name or "pasted XML", and its size. */
+export interface PreviewSource {
+  name: string;
+  bytes: number;
+  /** Pasted into the view rather than read from a file. */
+  pasted?: boolean;
+  /** e.g. "3 files were dropped; only the first is previewed." */
+  note?: string;
+}
+
+/** The last preview: its result, or why there is none (with the offending line when the XML was malformed). */
+export interface PreviewState {
+  /** Changes with every preview, so the view starts afresh (filter, "show all") for a new package. */
+  id?: number;
+  source?: PreviewSource;
+  result?: PreviewResult;
+  error?: ApiErrorShape;
+  excerpt?: Excerpt;
+}
 
 export interface FlareState {
   view: View;
@@ -27,6 +48,7 @@ export interface FlareState {
   log: LogEntry[];
   runs: RunRecord[];
   notices: Notice[];
+  preview: PreviewState;
   setView(view: View): void;
   init(): Promise<void>;
   checkTaxii(): Promise<void>;
@@ -36,6 +58,11 @@ export interface FlareState {
   stopAllJobs(): Promise<void>;
   restartScheduler(): Promise<void>;
   saveConfig(changes: Record<string, string | null>): Promise<boolean>;
+  /** Reads a local file (refusing one over the size limit) and previews it. */
+  previewFile(file: File, note?: string): Promise<void>;
+  /** Previews XML text (pasted, or read from a file). */
+  previewXml(xml: string, source: PreviewSource): Promise<void>;
+  clearPreview(): void;
   dismiss(id: number): void;
 }
 
@@ -50,6 +77,8 @@ function asError(e: unknown): ApiErrorShape {
 let noticeId = 0;
 
 export function createFlareStore(client: FlareClient) {
+  /** Only the newest preview request may land: an answer to an older one is dropped. */
+  let previewSeq = 0;
   const store = createStore<FlareState>()((set) => {
     const notify = (kind: Notice['kind'], title: string, message: string, hint?: string) =>
       set((s) => ({ notices: [...s.notices.slice(-4), { id: ++noticeId, kind, title, message, ...(hint && { hint }) }] }));
@@ -76,6 +105,34 @@ export function createFlareStore(client: FlareClient) {
       }
     };
 
+    /** Shows a preview outcome that needs no call (refused before sending); it supersedes any call in flight. */
+    const settle = (preview: PreviewState) => {
+      ++previewSeq;
+      set((s) => ({ preview, busy: { ...s.busy, preview: false } }));
+    };
+
+    const previewXml = async (xml: string, source: PreviewSource) => {
+      const seq = ++previewSeq;
+      const tooLarge = checkSize(source.name, source.bytes);
+      if (tooLarge) {
+        settle({ source, error: tooLarge });
+        return;
+      }
+      set((s) => ({ preview: { source }, busy: { ...s.busy, preview: true } }));
+      try {
+        const result = await client.previewPackage(xml);
+        if (seq === previewSeq) set({ preview: { id: seq, source, result } });
+      } catch (e) {
+        if (seq !== previewSeq) return;
+        const error = asError(e);
+        const pos = errorPosition(error.message);
+        const excerpt = pos && excerptAt(xml, pos);
+        set({ preview: { id: seq, source, error, ...(excerpt && { excerpt }) } });
+      } finally {
+        if (seq === previewSeq) set((s) => ({ busy: { ...s.busy, preview: false } }));
+      }
+    };
+
     return {
       view: 'dashboard',
       health: {},
@@ -83,6 +140,7 @@ export function createFlareStore(client: FlareClient) {
       log: [],
       runs: [],
       notices: [],
+      preview: {},
       setView: (view) => set({ view }),
       init: async () => {
         client.on('log', (entry) => set((s) => ({ log: s.log.length >= MAX_LOG ? [...s.log.slice(-MAX_LOG + 1), entry] : [...s.log, entry] })));
@@ -131,6 +189,28 @@ export function createFlareStore(client: FlareClient) {
         notify('success', 'Configuration saved', r.changed.length ? `Changed: ${r.changed.join(', ')}` : 'Nothing changed.');
         return true;
       },
+      previewFile: async (file, note) => {
+        const source: PreviewSource = { name: file.name || 'the file', bytes: file.size, ...(note && { note }) };
+        // Refuse before reading: a huge file is never loaded into the page.
+        const tooLarge = checkSize(source.name, source.bytes);
+        if (tooLarge) {
+          settle({ source, error: tooLarge });
+          return;
+        }
+        // Busy from the start: reading a file of some MB takes a moment too.
+        const seq = ++previewSeq;
+        set((s) => ({ preview: { source }, busy: { ...s.busy, preview: true } }));
+        let xml: string;
+        try {
+          xml = await file.text();
+        } catch (e) {
+          if (seq === previewSeq) settle({ source, error: { code: 'preview_unreadable', message: `${source.name} could not be read: ${asError(e).message}`, hint: 'Check that the file still exists and that you may read it.' } });
+          return;
+        }
+        if (seq === previewSeq) await previewXml(xml, source);
+      },
+      previewXml: (xml, source) => previewXml(xml, { ...source, bytes: source.bytes || utf8Bytes(xml) }),
+      clearPreview: () => settle({}),
       dismiss: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
     };
   });
