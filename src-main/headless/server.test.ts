@@ -13,7 +13,7 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((s) => s.close()));
 });
 
-async function serve(opts: { token?: string; staticDir?: string; host?: string } = {}) {
+async function serve(opts: { token?: string; staticDir?: string; host?: string; maxBodyBytes?: number } = {}) {
   const hub = new LogHub();
   const service = new FlareService({ configDir: tempConfigDir(), mode: 'headless', version: '1.2.3', hub });
   service.start();
@@ -58,6 +58,25 @@ describe('POST /api/<method>', () => {
     expect(notJson.status).toBe(415);
     const garbage = await fetch(`${s.url}/api/getConfig`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' });
     expect(garbage.status).toBe(400);
+  });
+
+  it('answers an oversized body with 413 and the reason (not a dropped connection), and content it cannot read with 422', async () => {
+    const { s } = await serve({ maxBodyBytes: 1024 * 1024 });
+    const big = await post(`${s.url}/api/previewPackage`, ['x'.repeat(2 * 1024 * 1024)]);
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { error: { code: string; message: string; hint: string } }).error).toMatchObject({
+      code: 'too_large',
+      message: expect.stringContaining('larger than 1 MB'),
+      hint: expect.stringContaining('smaller'),
+    });
+    // The service still answers afterwards.
+    expect((await post(`${s.url}/api/status`)).status).toBe(200);
+    const notStix = await post(`${s.url}/api/previewPackage`, ['<html><body>hello</body></html>']);
+    expect(notStix.status).toBe(422);
+    expect(((await notStix.json()) as { error: { code: string } }).error.code).toMatch(/^stix_/);
+    const malformed = await post(`${s.url}/api/previewPackage`, ['<stix:STIX_Package xmlns:stix="http://stix.mitre.org/stix-1"><oops></stix:STIX_Package>']);
+    expect(malformed.status).toBe(422);
+    expect(((await malformed.json()) as { error: { code: string } }).error.code).toBe('stix_malformed');
   });
 
   it('refuses a foreign Host header on loopback (DNS rebinding)', async () => {

@@ -75,6 +75,9 @@ function statusFor(code: string): number {
   if (code === 'forbidden') return 403;
   if (code === 'not_found') return 404;
   if (code === 'busy') return 409;
+  if (code === 'too_large') return 413;
+  // The content was read and refused (not STIX, malformed, over a reader limit): the request was understood.
+  if (code.startsWith('stix_')) return 422;
   return 500;
 }
 
@@ -101,7 +104,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const sendJson = (res: ServerResponse, status: number, body: unknown) => {
     const text = JSON.stringify(body === undefined ? null : body);
-    res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8' });
+    // After a refused oversized body the rest of it is not wanted: close the connection once answered.
+    res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', ...(status === 413 && { connection: 'close' }) });
     res.end(text);
   };
   const sendError = (res: ServerResponse, e: unknown) => {
@@ -125,15 +129,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const readBody = (req: IncomingMessage): Promise<string> =>
     new Promise((resolve, reject) => {
       let size = 0;
-      const chunks: Buffer[] = [];
+      let chunks: Buffer[] | null = [];
       req.on('data', (c: Buffer) => {
+        if (chunks === null) return; // refused already: the rest is read and dropped, so the answer reaches the client
         size += c.length;
         if (size > maxBody) {
-          reject(new FlareError('bad_request', `Request body larger than ${maxBody} bytes.`));
-          req.destroy();
+          chunks = null;
+          // Answered with 413 and this message; destroying the request instead left the browser with a dropped
+          // connection ("the service does not answer") rather than the reason.
+          reject(
+            new FlareError('too_large', `The request body is larger than ${(maxBody / 1024 / 1024).toFixed(0)} MB, the most this service reads.`, {
+              hint: 'Send a smaller package, or split the file; the limit protects the service from exhausting its memory.',
+            }),
+          );
         } else chunks.push(c);
       });
-      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      req.on('end', () => {
+        if (chunks !== null) resolve(Buffer.concat(chunks).toString('utf8'));
+      });
       req.on('error', reject);
     });
 
