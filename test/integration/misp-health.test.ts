@@ -1,39 +1,21 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { FlareService } from '../../src-main/core/service';
-import { LogHub } from '../../src-main/core/log/index';
 import { startServer, type RunningServer } from '../../src-main/headless/server';
 import { startMispServer, ROLES, TEST_MISP_KEY, type MispTestServer } from '../misp-server/index';
-import { tempConfigDir } from '../support/config-dir';
+import { serviceWith } from '../support/service';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function setKeys(dir: string, values: Record<string, string>): void {
-  const p = path.join(dir, 'config.properties');
-  let text = readFileSync(p, 'utf8');
-  for (const [k, v] of Object.entries(values)) text = text.replace(new RegExp(`^${k.replace(/\./g, '\\.')}=.*$`, 'm'), `${k}=${v}`);
-  writeFileSync(p, text);
-}
-
-async function serviceFor(misp: MispTestServer) {
-  const dir = tempConfigDir();
-  setKeys(dir, { 'flare.misp.url': misp.url, 'misp.authorization.key': TEST_MISP_KEY });
-  const hub = new LogHub();
-  const service = new FlareService({ configDir: dir, mode: 'headless', version: '0.0.0', hub });
-  service.start();
-  cleanups.push(() => service.close());
-  return { service, hub };
-}
+const serviceFor = (misp: MispTestServer) => serviceWith({ 'flare.misp.url': misp.url, 'misp.authorization.key': TEST_MISP_KEY }, cleanups);
 
 describe('FlareService.checkMispStatus against the MISP test server', () => {
   it('healthy: version, organisation and role, with the old fields', async () => {
     const misp = await startMispServer();
     cleanups.push(() => misp.close());
-    const { service, hub } = await serviceFor(misp);
+    const { service, hub } = serviceFor(misp);
     const h = await service.checkMispStatus();
     expect(h).toMatchObject({ resourceType: 'Misp', resource: misp.url, statusCode: 200, ok: true, configured: true });
     expect(h.details).toMatchObject({ version: '2.5.1', organisation: 'FLARE Test Org', role: 'Org Admin', missingPermissions: [] });
@@ -45,7 +27,7 @@ describe('FlareService.checkMispStatus against the MISP test server', () => {
   it('a role without publish permission is named with what will not work, over GET /checkMispStatus', async () => {
     const misp = await startMispServer({ users: [{ key: TEST_MISP_KEY, role: ROLES.user }] });
     cleanups.push(() => misp.close());
-    const { service, hub } = await serviceFor(misp);
+    const { service, hub } = serviceFor(misp);
     await service.saveConfig({ 'stixtransclient.misp.published': 'true' });
     const http: RunningServer = await startServer({ api: service, events: service, host: '127.0.0.1', port: 0, log: hub.logger('http') });
     cleanups.push(() => http.close());
@@ -59,7 +41,7 @@ describe('FlareService.checkMispStatus against the MISP test server', () => {
   it('a wrong key is an authentication failure with a hint', async () => {
     const misp = await startMispServer({ users: [{ key: 'B'.repeat(40) }] });
     cleanups.push(() => misp.close());
-    const { service } = await serviceFor(misp);
+    const { service } = serviceFor(misp);
     const h = await service.checkMispStatus();
     expect(h.ok).toBe(false);
     expect(h.statusCode).toBe(403);
@@ -71,11 +53,7 @@ describe('FlareService.checkMispStatus against the MISP test server', () => {
     const misp = await startMispServer();
     const url = misp.url;
     await misp.close();
-    const dir = tempConfigDir();
-    setKeys(dir, { 'flare.misp.url': url, 'misp.authorization.key': TEST_MISP_KEY });
-    const service = new FlareService({ configDir: dir, mode: 'headless', version: '0.0.0', hub: new LogHub() });
-    service.start();
-    cleanups.push(() => service.close());
+    const { service } = serviceWith({ 'flare.misp.url': url, 'misp.authorization.key': TEST_MISP_KEY }, cleanups);
     const h = await service.checkMispStatus();
     expect(h).toMatchObject({ ok: false, statusCode: 0, configured: true });
     expect(h.reason).toBeTruthy();

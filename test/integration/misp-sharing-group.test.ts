@@ -4,12 +4,9 @@
  * cannot see it (with the hint), and the key never reaches the log.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { FlareService } from '../../src-main/core/service';
-import { LogHub } from '../../src-main/core/log/index';
 import { HOME_ORG, OTHER_ORG, TEST_MISP_KEY, startMispServer, type MispTestServer } from '../misp-server/index';
-import { tempConfigDir } from '../support/config-dir';
+import { serviceWith } from '../support/service';
 
 const PARTNERS_UUID = 'c0ffee00-1234-4abc-8def-000000000042';
 const THEIRS_UUID = 'c0ffee00-1234-4abc-8def-000000000043';
@@ -18,17 +15,6 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-function setKeys(dir: string, values: Record<string, string>): void {
-  const p = path.join(dir, 'config.properties');
-  let text = readFileSync(p, 'utf8');
-  for (const [k, v] of Object.entries(values)) {
-    const line = new RegExp(`^${k.replace(/\./g, '\\.')}=.*$`, 'm');
-    expect(text, `the shipped config.properties has ${k}`).toMatch(line);
-    text = text.replace(line, `${k}=${v}`);
-  }
-  writeFileSync(p, text);
-}
 
 async function mispWithGroups(): Promise<MispTestServer> {
   const misp = await startMispServer({
@@ -42,20 +28,13 @@ async function mispWithGroups(): Promise<MispTestServer> {
   return misp;
 }
 
-async function serviceFor(misp: MispTestServer, sharingGroup: string) {
-  const dir = tempConfigDir();
-  setKeys(dir, { 'flare.misp.url': misp.url, 'misp.authorization.key': TEST_MISP_KEY, 'flare.misp.distribution': '4', 'flare.misp.sharing-group': sharingGroup });
-  const hub = new LogHub();
-  const service = new FlareService({ configDir: dir, mode: 'headless', version: '0.0.0', hub });
-  service.start();
-  cleanups.push(() => service.close());
-  return { service, hub };
-}
+const serviceFor = (misp: MispTestServer, sharingGroup: string) =>
+  serviceWith({ 'flare.misp.url': misp.url, 'misp.authorization.key': TEST_MISP_KEY, 'flare.misp.distribution': '4', 'flare.misp.sharing-group': sharingGroup }, cleanups);
 
 describe('flare.misp.sharing-group by uuid or name, through the service', () => {
   it('a uuid the key can see: healthy, and the health names the group\'s id', async () => {
     const misp = await mispWithGroups();
-    const { service, hub } = await serviceFor(misp, PARTNERS_UUID);
+    const { service, hub } = serviceFor(misp, PARTNERS_UUID);
     const h = await service.checkMispStatus();
     expect(h).toMatchObject({ ok: true, statusCode: 200 });
     expect(h.details?.sharingGroup).toEqual({ configured: `uuid ${PARTNERS_UUID}`, id: 42, uuid: PARTNERS_UUID, name: 'FLARE Partners' });
@@ -65,7 +44,7 @@ describe('flare.misp.sharing-group by uuid or name, through the service', () => 
 
   it('a name works the same way', async () => {
     const misp = await mispWithGroups();
-    const { service } = await serviceFor(misp, 'FLARE Partners');
+    const { service } = serviceFor(misp, 'FLARE Partners');
     const h = await service.checkMispStatus();
     expect(h.ok).toBe(true);
     expect(h.details?.sharingGroup).toMatchObject({ configured: 'named "FLARE Partners"', id: 42 });
@@ -73,7 +52,7 @@ describe('flare.misp.sharing-group by uuid or name, through the service', () => 
 
   it('a uuid of a group the key\'s organisation is not in: unhealthy, with the sentence and the hint', async () => {
     const misp = await mispWithGroups();
-    const { service, hub } = await serviceFor(misp, THEIRS_UUID);
+    const { service, hub } = serviceFor(misp, THEIRS_UUID);
     const h = await service.checkMispStatus();
     expect(h).toMatchObject({ ok: false, statusCode: 200, configured: true });
     expect(h.reason).toBe(`No sharing group with uuid ${THEIRS_UUID} is visible to this API key (flare.misp.sharing-group).`);
@@ -86,7 +65,7 @@ describe('flare.misp.sharing-group by uuid or name, through the service', () => 
 
   it('a numeric id is not looked up', async () => {
     const misp = await mispWithGroups();
-    const { service } = await serviceFor(misp, '42');
+    const { service } = serviceFor(misp, '42');
     const h = await service.checkMispStatus();
     expect(h.ok).toBe(true);
     expect(h.details?.sharingGroup).toEqual({ configured: 'id 42', id: 42 });

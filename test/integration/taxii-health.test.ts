@@ -1,36 +1,19 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { FlareService } from '../../src-main/core/service';
-import { LogHub } from '../../src-main/core/log/index';
 import { startServer } from '../../src-main/headless/server';
 import { startTaxiiServer } from '../taxii-server/server';
 import { makeBlocks } from '../taxii-server/fixtures';
-import { tempConfigDir } from '../support/config-dir';
+import { serviceWith } from '../support/service';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function serviceWith(values: Record<string, string>) {
-  const dir = tempConfigDir();
-  const p = path.join(dir, 'config.properties');
-  let text = readFileSync(p, 'utf8');
-  for (const [k, v] of Object.entries(values)) text = text.replace(new RegExp(`^${k.replace(/\./g, '\\.')}=.*$`, 'm'), `${k}=${v}`);
-  writeFileSync(p, text);
-  const hub = new LogHub();
-  const service = new FlareService({ configDir: dir, mode: 'headless', version: '0.0.0', hub });
-  service.start();
-  cleanups.push(() => service.close());
-  return { service, hub };
-}
-
 describe('TAXII health through the service and the old endpoint', () => {
   it('healthy: a COUNT_ONLY poll to the configured poll URL, in the old shape', async () => {
     const taxii = await startTaxiiServer({ blocks: makeBlocks(3), collection: 'ais' });
     cleanups.push(() => taxii.close());
-    const { service, hub } = serviceWith({ 'stixtransclient.poll.baseurl': taxii.urls.poll, 'stixtransclient.source.collection': 'ais' });
+    const { service, hub } = serviceWith({ 'stixtransclient.poll.baseurl': taxii.urls.poll, 'stixtransclient.source.collection': 'ais' }, cleanups);
     const http = await startServer({ api: service, events: service, host: '127.0.0.1', port: 0, log: hub.logger('http') });
     cleanups.push(() => http.close());
     const body = (await (await fetch(`${http.url}/checkTaxiiStatus`)).json()) as Record<string, unknown>;
@@ -43,7 +26,7 @@ describe('TAXII health through the service and the old endpoint', () => {
   it('an unknown collection is a TAXII-status failure with a hint', async () => {
     const taxii = await startTaxiiServer({ blocks: makeBlocks(1), collection: 'ais' });
     cleanups.push(() => taxii.close());
-    const { service } = serviceWith({ 'stixtransclient.poll.baseurl': taxii.urls.poll, 'stixtransclient.source.collection': 'no-such-collection' });
+    const { service } = serviceWith({ 'stixtransclient.poll.baseurl': taxii.urls.poll, 'stixtransclient.source.collection': 'no-such-collection' }, cleanups);
     const h = await service.checkTaxiiStatus();
     expect(h.ok).toBe(false);
     expect(h.configured).toBe(true);
