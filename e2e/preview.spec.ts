@@ -38,6 +38,13 @@ async function dropFile(page: Page, file: string) {
   await zone.dispatchEvent('drop', { dataTransfer });
 }
 
+/** The CybOX coverage table, row by row (header left out): type, mapped, as text, skipped. */
+async function coverageRows(page: Page): Promise<string[][]> {
+  const table = page.getByTestId('preview-coverage').getByRole('table');
+  await expect(table).toBeVisible();
+  return table.locator('tbody tr, tfoot tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('th, td')].map((c) => c.textContent ?? '')));
+}
+
 test.describe('Preview STIX', () => {
   test('an AIS package marked TLP:AMBER stays in your organisation; its indicators are listed', async ({ page }) => {
     await page.setViewportSize({ width: 1280, height: 900 });
@@ -56,20 +63,45 @@ test.describe('Preview STIX', () => {
     await expect(row).toContainText('Network activity');
     await expect(row).toContainText('yes');
     await expect(page.getByTestId('preview-report')).toContainText('Nothing was dropped, refanged or warned about.');
+    await expect(page.getByTestId('preview-report-warning')).toHaveCount(0);
+    expect(await coverageRows(page)).toEqual([['DomainName', '11', '0', '0']]);
     await page.screenshot({ path: path.join(REPO_ROOT, 'docs', 'screenshot-preview.png'), fullPage: true });
   });
 
-  test('the report puts warnings first and groups what was dropped (file dropped on the panel)', async ({ page }) => {
+  test('the report puts warnings first and groups them by code, with the ids to open (file dropped on the panel)', async ({ page }) => {
     await openPreview(page);
-    // An AIS package whose CybOX File names are "N/A" placeholders: ten lines of one kind, one group.
+    // An AIS package whose CybOX File names are "N/A" placeholders: ten warnings of one code, one group.
     await dropFile(page, path.join(AIS, 'stix_ais_20.xml'));
-    await expect(page.getByTestId('preview-report-dropped')).toContainText('10× File File_Name: "…" is a placeholder, not a value; skipped.');
-    await expect(page.getByTestId('preview-report-warning')).toHaveCount(0);
+    const placeholder = page.getByTestId('preview-report-warning').getByTestId('preview-code-warning-placeholder');
+    await expect(placeholder.locator(':scope > summary')).toHaveText('10× Placeholder values skipped placeholder');
+    await expect(placeholder).toContainText('File File_Name: "N/A" is a placeholder, not a value; skipped. (10×)');
+    // The ids are there, closed until asked for.
+    const ids = placeholder.getByTestId('preview-report-where');
+    await expect(ids.locator(':scope > summary')).toHaveText('10 STIX ids');
+    await expect(ids.getByRole('listitem', { includeHidden: true })).toHaveCount(10);
+    await expect(ids.getByRole('listitem')).toHaveCount(0);
+    await ids.locator(':scope > summary').click();
+    await expect(ids.getByRole('listitem')).toHaveCount(10);
+    await expect(ids.getByRole('listitem').first()).toHaveText('NCCIC:Object-ef5ef23d-4dc2-11e6-af1f-eccd6d4fa460');
+    // The other codes: a merge the analyst reads, the distribution note closed at the end; not grouped by text shape.
+    await expect(page.getByTestId('preview-report').locator('.report-section')).toHaveText([/^Warnings \(10\)/, /^Changed on the way \(1\)/, /^Other notes \(1\)/]);
+    await expect(page.getByTestId('preview-code-info-merged')).toContainText('1× Repeated attributes merged merged');
+    await expect(page.getByTestId('preview-code-info-distribution')).not.toHaveAttribute('open');
+    await expect(page.getByTestId('preview-report-dropped')).toHaveCount(0);
+    expect(await coverageRows(page)).toEqual([
+      ['DomainName', '4', '0', '0'],
+      ['File', '10', '0', '0'],
+      ['All types', '14', '0', '0'],
+    ]);
+    await page.getByTestId('preview-report').screenshot({ path: 'test-results/e2e/preview-report-codes.png' });
     // A TLP:AMBER package without any time: a warning, shown before anything else in the report.
     await chooseFile(page, path.join(CORPUS_DIR, 'STIXProject__stix-ramrod', 'samples', 'stix_1.1_upgradable.xml'));
-    await expect(page.getByTestId('preview-report-warning')).toContainText('the package has no time at all: the event is dated 1970-01-01');
+    await expect(page.getByTestId('preview-code-warning-no-timestamp')).toContainText('the package has no time at all: the event is dated 1970-01-01');
+    await expect(page.getByTestId('preview-report').locator('.report-section').first()).toHaveAttribute('data-testid', 'preview-report-warning');
+    await expect(page.getByTestId('preview-code-warning-no-timestamp').getByTestId('preview-report-where')).toHaveCount(0);
     await expect(page.getByTestId('preview-distribution-verdict')).toContainText('your organisation only');
     await expect(page.getByTestId('preview-date')).toHaveText('1970-01-01');
+    await expect(page.getByTestId('preview-coverage')).toContainText('The package has no CybOX objects.');
     await page.screenshot({ path: 'test-results/e2e/preview-warning.png', fullPage: true });
   });
 
@@ -82,7 +114,21 @@ test.describe('Preview STIX', () => {
     await expect(page.getByText('Showing the first 200 of 1,699 attributes.')).toBeVisible();
     await page.getByRole('button', { name: 'Show all 1,699' }).click();
     await expect(attributes.getByRole('row')).toHaveCount(1700);
-    await expect(page.getByTestId('preview-report-dropped')).toContainText('WindowsExecutableFile: the object gave nothing MISP can hold');
+    // 183 skipped objects: one code, one message, the biggest warning first; their ids capped like the tables.
+    const warnings = page.getByTestId('preview-report-warning');
+    await expect(warnings.locator('[data-testid^="preview-code-"]')).toHaveCount(2);
+    await expect(warnings.locator('[data-testid^="preview-code-"]').first()).toHaveAttribute('data-testid', 'preview-code-warning-skipped');
+    const skipped = page.getByTestId('preview-code-warning-skipped');
+    await expect(skipped.locator(':scope > summary')).toHaveText('183× CybOX objects skipped skipped');
+    await expect(skipped).toContainText('WindowsExecutableFile: the object gave nothing MISP can hold (no usable value); skipped. (183×)');
+    await skipped.getByTestId('preview-report-where').locator(':scope > summary').click();
+    await expect(skipped.getByTestId('preview-report-where').getByRole('listitem')).toHaveCount(25);
+    await skipped.getByRole('button', { name: 'Show all 183' }).click();
+    await expect(skipped.getByTestId('preview-report-where').getByRole('listitem')).toHaveCount(183);
+    await expect(page.getByTestId('preview-code-warning-unsupported-test-mechanism').locator(':scope > summary')).toHaveText('47× Test mechanisms not converted unsupported-test-mechanism');
+    const exe = page.getByTestId('preview-coverage').getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'WindowsExecutableFile', exact: true }) });
+    await expect(exe).toHaveClass('has-skipped');
+    await expect(exe.getByRole('cell')).toHaveText(['502', '0', '183']);
     await page.screenshot({ path: 'test-results/e2e/preview-large.png' });
     await page.getByLabel('Filter attributes and objects').fill('no such value anywhere');
     await expect(page.getByText('No attribute matches the filter.')).toBeVisible();

@@ -152,9 +152,39 @@ export interface QuarantineItem {
   attempts: number;
 }
 
+/**
+ * One entry of the conversion report, as the converter wrote it (the engine's `ReportEntry`): `warning` for what
+ * is wrong or left out, `info` for what was changed or noted on the way.
+ */
+export interface PreviewReportEntry {
+  level: 'warning' | 'info';
+  /**
+   * Stable machine code, the same for every entry of one kind: `placeholder`, `skipped`, `dropped`,
+   * `unresolved-idref`, `refanged`, `as-text`, `merged`, `distribution`… Group and filter by it, not by the text.
+   */
+  code: string;
+  /** The sentence for people, e.g. `File File_Name: "N/A" is a placeholder, not a value; skipped.` */
+  message: string;
+  /** The STIX id (or path) the entry is about, when there is one. */
+  where?: string;
+}
+
+/** What became of the CybOX objects of one type (e.g. `Address`, `WindowsFile`) in the package. */
+export interface PreviewCoverage {
+  type: string;
+  /** Mapped to MISP attributes or objects. */
+  mapped: number;
+  /** Kept, but only as text (the value was not valid for its MISP type). */
+  text: number;
+  /** Not in the event. */
+  skipped: number;
+}
+
 export interface PreviewResult {
   event: unknown;
+  /** The report's warnings as lines, drops and refangs apart (below); `report` has the same entries with their codes. */
   warnings: string[];
+  /** What the event lacks, and why, as lines. */
   dropped: string[];
   /** Values written defanged in the package (`hxxp`, `[.]`) and restored in the event. */
   refanged?: string[];
@@ -162,6 +192,13 @@ export interface PreviewResult {
   distributionDecision?: string;
   /** STIX packages in the XML (only the first is previewed). */
   packages?: number;
+  /**
+   * The whole conversion report, entry by entry in the order the converter wrote them (informational notes too).
+   * Optional: an older engine sends only the lines above.
+   */
+  report?: PreviewReportEntry[];
+  /** Per CybOX object type, sorted by type. Optional, like `report`. */
+  coverage?: PreviewCoverage[];
 }
 
 export interface AdminApi {

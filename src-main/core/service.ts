@@ -11,6 +11,8 @@ import type {
   HealthResult,
   JobInfo,
   LogEntry,
+  PreviewCoverage,
+  PreviewReportEntry,
   PreviewResult,
   ProcessType,
   QuarantineItem,
@@ -271,8 +273,25 @@ export class FlareService implements AdminApi {
     // Previews work before MISP is configured: the shipped defaults then decide (distribution 0).
     const built = buildEvent(first, { misp: this.store?.current.config.misp ?? {} });
     const summary = summarizeReport(built.report);
-    const warnings = packages.length > 1 ? [`The XML holds ${packages.length} packages; only the first (${first.id ?? 'without id'}) is previewed.`, ...summary.warnings] : summary.warnings;
-    return { event: built.event, warnings, dropped: summary.dropped, refanged: summary.refanged, distributionDecision: built.distribution.summary, packages: packages.length };
+    const several = packages.length > 1 ? `The XML holds ${packages.length} packages; only the first (${first.id ?? 'without id'}) is previewed.` : undefined;
+    const warnings = several !== undefined ? [several, ...summary.warnings] : summary.warnings;
+    // The structured report beside the lines: entries in the converter's order (after the preview's own warning),
+    // coverage by type (code-unit order, the same on every machine).
+    const report: PreviewReportEntry[] = built.report.entries.map((e) => ({ level: e.level, code: e.code, message: e.message, ...(e.where !== undefined && { where: e.where }) }));
+    if (several !== undefined) report.unshift({ level: 'warning', code: 'multiple-packages', message: several });
+    const coverage: PreviewCoverage[] = [...built.report.coverage]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([type, c]) => ({ type, mapped: c.mapped, text: c.text, skipped: c.skipped }));
+    return {
+      event: built.event,
+      warnings,
+      dropped: summary.dropped,
+      refanged: summary.refanged,
+      distributionDecision: built.distribution.summary,
+      packages: packages.length,
+      report,
+      coverage,
+    };
   }
 }
 

@@ -6,6 +6,9 @@ import {
   eventJson,
   formatBytes,
   groupReport,
+  groupReportByCode,
+  messageLine,
+  readCoverage,
   matchesAttribute,
   matchesObject,
   parseDecision,
@@ -14,7 +17,11 @@ import {
   ROW_CAP,
   THREAT_LEVELS,
   type AttributeRow,
+  type CodeGroup,
+  type CodeSection,
+  type CoverageView,
   type Excerpt,
+  type MessageGroup,
   type ObjectRow,
   type ReportSection,
 } from '../preview/model';
@@ -211,6 +218,7 @@ function ReportGroupView(props: { label: string; items: string[]; open: boolean 
   );
 }
 
+/** The report of an engine that sends only lines: grouped by the shape of the lines. */
 function ReportView(props: { sections: ReportSection[] }) {
   const total = props.sections.reduce((n, s) => n + s.total, 0);
   return (
@@ -230,6 +238,131 @@ function ReportView(props: { sections: ReportSection[] }) {
             ))}
           </div>
         ))}
+    </section>
+  );
+}
+
+/** The STIX ids one message is about: on the line when there is one, a list to open when there are more. */
+function WhereList(props: { message: MessageGroup }) {
+  const [all, setAll] = useState(false);
+  const ids = props.message.where;
+  if (ids.length < 2) return null;
+  const shown = all ? ids : ids.slice(0, REPORT_ITEM_CAP);
+  return (
+    <details className="report-where" data-testid="preview-report-where">
+      <summary>
+        {ids.length.toLocaleString('en')} STIX ids
+      </summary>
+      <ul className="mono" aria-label="STIX ids">
+        {shown.map((id) => (
+          <li key={id}>{id}</li>
+        ))}
+      </ul>
+      <ShowAll shown={shown.length} total={ids.length} what="ids" onShowAll={() => setAll(true)} />
+    </details>
+  );
+}
+
+/** One report code: what it means, how many entries, their messages (each with its count) and the ids. */
+function CodeGroupView(props: { group: CodeGroup; open: boolean }) {
+  const { group } = props;
+  const [all, setAll] = useState(false);
+  const messages = all ? group.messages : group.messages.slice(0, REPORT_ITEM_CAP);
+  return (
+    <details className={`report-group code-group ${group.level}`} open={props.open} data-testid={`preview-code-${group.level}-${group.code}`}>
+      <summary>
+        <span className="count">{group.count.toLocaleString('en')}×</span> <span className="code-title">{group.title}</span>{' '}
+        <code className="mono code">{group.code}</code>
+      </summary>
+      <ul className="report-messages">
+        {messages.map((m, i) => (
+          <li key={i}>
+            {messageLine(m)}
+            {m.count > 1 && <span className="muted small"> ({m.count.toLocaleString('en')}×)</span>}
+            <WhereList message={m} />
+          </li>
+        ))}
+      </ul>
+      <ShowAll shown={messages.length} total={group.messages.length} what="messages" onShowAll={() => setAll(true)} />
+    </details>
+  );
+}
+
+/** The report as the engine wrote it: warnings, then what changed on the way, then other notes — each by code. */
+function CodeReportView(props: { sections: CodeSection[] }) {
+  const [warnings, notes] = props.sections;
+  const nothing = (warnings?.total ?? 0) + (notes?.total ?? 0) === 0;
+  return (
+    <section className="card report" aria-labelledby="preview-report-title" data-testid="preview-report">
+      <h2 id="preview-report-title">Conversion report</h2>
+      {nothing && <p className="muted">Nothing was dropped, refanged or warned about.</p>}
+      {props.sections
+        .filter((s) => s.total > 0)
+        .map((s) => (
+          <div key={s.kind} className={`report-section ${s.kind}`} data-testid={`preview-report-${s.kind}`}>
+            <h3>
+              {s.title} <span className="muted">({s.total.toLocaleString('en')})</span>
+            </h3>
+            <p className="muted small">{s.describe}</p>
+            {s.groups.map((g) => (
+              <CodeGroupView key={`${g.level} ${g.code}`} group={g} open={s.kind !== 'other' && s.groups.length <= 3} />
+            ))}
+          </div>
+        ))}
+    </section>
+  );
+}
+
+/** What became of each CybOX object type: mapped, kept as text, skipped. */
+function CoverageTable(props: { coverage: CoverageView }) {
+  const { rows, total } = props.coverage;
+  return (
+    <section className="card coverage" aria-labelledby="preview-coverage-title" data-testid="preview-coverage">
+      <h2 id="preview-coverage-title">CybOX coverage</h2>
+      {rows.length === 0 ? (
+        <p className="muted">The package has no CybOX objects.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="entries coverage-table" aria-labelledby="preview-coverage-title">
+            <thead>
+              <tr>
+                <th scope="col">CybOX type</th>
+                <th scope="col" className="num">
+                  Mapped
+                </th>
+                <th scope="col" className="num">
+                  As text
+                </th>
+                <th scope="col" className="num">
+                  Skipped
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.type} className={r.skipped > 0 ? 'has-skipped' : undefined}>
+                  <th scope="row" className="mono">
+                    {r.type}
+                  </th>
+                  <td className="num">{r.mapped.toLocaleString('en')}</td>
+                  <td className="num">{r.text.toLocaleString('en')}</td>
+                  <td className="num skipped">{r.skipped.toLocaleString('en')}</td>
+                </tr>
+              ))}
+            </tbody>
+            {rows.length > 1 && (
+              <tfoot>
+                <tr>
+                  <th scope="row">All types</th>
+                  <td className="num">{total.mapped.toLocaleString('en')}</td>
+                  <td className="num">{total.text.toLocaleString('en')}</td>
+                  <td className="num">{total.skipped.toLocaleString('en')}</td>
+                </tr>
+              </tfoot>
+            )}
+          </table>
+        </div>
+      )}
     </section>
   );
 }
@@ -273,7 +406,9 @@ export function PreviewResultView(props: { source: PreviewSource; result: Previe
   const { source, result } = props;
   const event = useMemo(() => readEvent(result.event), [result.event]);
   const decision = parseDecision(result.distributionDecision, event.distribution);
-  const report = useMemo(() => groupReport(result), [result]);
+  // An engine that sends the structured report is grouped by code; an older one by the shape of its lines.
+  const report = useMemo(() => (result.report ? { byCode: groupReportByCode(result.report) } : { byShape: groupReport(result) }), [result]);
+  const coverage = useMemo(() => readCoverage(result.coverage), [result.coverage]);
   const [query, setQuery] = useState('');
   const q = useDeferredValue(query);
   const attributes = useMemo(() => event.attributes.filter((a) => matchesAttribute(a, q)), [event, q]);
@@ -347,7 +482,8 @@ export function PreviewResultView(props: { source: PreviewSource; result: Previe
         </section>
       </div>
 
-      <ReportView sections={report} />
+      {report.byCode ? <CodeReportView sections={report.byCode} /> : <ReportView sections={report.byShape} />}
+      {coverage && <CoverageTable coverage={coverage} />}
 
       <div className="toolbar">
         <input type="search" placeholder="Filter attributes and objects…" value={query} onChange={(e) => setQuery(e.target.value)} aria-label="Filter attributes and objects" />

@@ -1,5 +1,23 @@
 import { describe, it, expect } from 'vitest';
-import { checkSize, errorPosition, eventJson, excerptAt, formatBytes, groupReport, matchesObject, MAX_PREVIEW_BYTES, parseDecision, readEvent, reportKey, utf8Bytes } from './model';
+import type { PreviewReportEntry } from '../../shared/api';
+import {
+  checkSize,
+  codeTitle,
+  errorPosition,
+  eventJson,
+  excerptAt,
+  formatBytes,
+  groupReport,
+  groupReportByCode,
+  matchesObject,
+  MAX_PREVIEW_BYTES,
+  messageLine,
+  parseDecision,
+  readCoverage,
+  readEvent,
+  reportKey,
+  utf8Bytes,
+} from './model';
 
 describe('preview model', () => {
   it('reads the event defensively, with counts of IDS attributes across objects', () => {
@@ -65,6 +83,70 @@ describe('preview model', () => {
       'the openioc test mechanism of indicator "…" is not converted (it stays in the STIX package)',
     );
     expect(reportKey('URI Value: "hxxp://evil[.]com" refanged to "http://evil.com". (example:Object-1)')).toBe('URI Value: "…" refanged to "…".');
+  });
+
+  it('groups the structured report by code: warnings, then the notes an analyst reads, then the rest', () => {
+    const placeholder = (id: string): PreviewReportEntry => ({ level: 'warning', code: 'placeholder', message: 'File File_Name: "N/A" is a placeholder, not a value; skipped.', where: `NCCIC:Object-${id}` });
+    const entries: PreviewReportEntry[] = [
+      { level: 'info', code: 'distribution', message: 'distribution 0 (your organisation only): tlp:amber → 0', where: 'NCCIC:STIX_Package-1' },
+      { level: 'info', code: 'merged', message: 'domain a.example appears more than once: kept as one attribute', where: 'NCCIC:Observable-9' },
+      placeholder('1'),
+      { level: 'warning', code: 'no-timestamp', message: 'the package has no time at all: the event is dated 1970-01-01' },
+      placeholder('2'),
+      { level: 'info', code: 'refanged', message: 'URI Value: "hxxp://evil[.]com" refanged to "http://evil.com".', where: 'example:Object-1' },
+      placeholder('3'),
+      placeholder('2'), // the same object twice: counted twice, listed once
+      { level: 'info', code: 'unresolved-idref', message: 'Related object x:1 is not defined in the package; no reference.', where: 'example:Object-1' },
+      { level: 'warning', code: 'unresolved-idref', message: 'the observable x:2 is referenced but not defined in the package: dropped', where: 'example:Indicator-1' },
+      { level: 'info', code: 'brand-new-code', message: 'something the UI does not know yet' },
+      { level: 'info', code: 'fields-skipped', message: 'a new kind of skip' },
+    ];
+    const [warnings, notes, other] = groupReportByCode(entries);
+    expect([warnings, notes, other].map((s) => [s!.kind, s!.total])).toEqual([
+      ['warning', 6],
+      ['notes', 4],
+      ['other', 2],
+    ]);
+    // Warnings biggest first; a code's warnings and notes are apart.
+    expect(warnings!.groups.map((g) => [g.code, g.count])).toEqual([
+      ['placeholder', 4],
+      ['no-timestamp', 1],
+      ['unresolved-idref', 1],
+    ]);
+    const ph = warnings!.groups[0]!;
+    expect(ph.title).toBe('Placeholder values skipped');
+    expect(ph.messages).toEqual([{ text: 'File File_Name: "N/A" is a placeholder, not a value; skipped.', count: 4, where: ['NCCIC:Object-1', 'NCCIC:Object-2', 'NCCIC:Object-3'] }]);
+    expect(ph.where).toEqual(['NCCIC:Object-1', 'NCCIC:Object-2', 'NCCIC:Object-3']);
+    expect(warnings!.groups[1]!.messages[0]!.where).toEqual([]);
+    // Notes in the analyst's order (left out, then refanged, then merged), whatever their order in the report;
+    // an unknown code that says "skip" is one of them, the distribution decision and other unknown codes are not.
+    expect(notes!.groups.map((g) => g.code)).toEqual(['unresolved-idref', 'refanged', 'merged', 'fields-skipped']);
+    expect(other!.groups.map((g) => [g.code, g.title])).toEqual([
+      ['distribution', 'Distribution decisions'],
+      ['brand-new-code', 'Brand new code'],
+    ]);
+    // One id goes on the line (unless the message names it); more stay in the list.
+    expect(messageLine(notes!.groups[1]!.messages[0]!)).toBe('URI Value: "hxxp://evil[.]com" refanged to "http://evil.com". (example:Object-1)');
+    expect(messageLine(ph.messages[0]!)).toBe('File File_Name: "N/A" is a placeholder, not a value; skipped.');
+    expect(messageLine({ text: 'TTP x:1 has nothing to convert', count: 1, where: ['x:1'] })).toBe('TTP x:1 has nothing to convert');
+    expect(codeTitle('as-text')).toBe('Invalid values kept as text');
+    expect(groupReportByCode([]).map((s) => s.total)).toEqual([0, 0, 0]);
+  });
+
+  it('reads the coverage sorted by type, with totals', () => {
+    expect(readCoverage(undefined)).toBeUndefined();
+    expect(
+      readCoverage([
+        { type: 'File', mapped: 7, text: 0, skipped: 2 },
+        { type: 'Address', mapped: 1, text: 1, skipped: 0 },
+      ]),
+    ).toEqual({
+      rows: [
+        { type: 'Address', mapped: 1, text: 1, skipped: 0 },
+        { type: 'File', mapped: 7, text: 0, skipped: 2 },
+      ],
+      total: { mapped: 8, text: 1, skipped: 2 },
+    });
   });
 
   it('finds the line and column of a parse error and cuts the line around it', () => {

@@ -1,9 +1,10 @@
 /**
  * The pure side of the "Preview STIX" view: what the UI makes of a `PreviewResult` (the event as readable rows,
- * the distribution decision, the report grouped by kind) and of a refusal (where in the XML it happened).
+ * the distribution decision, the report grouped by code — or, from an engine that sends only lines, by their
+ * shape — and the CybOX coverage) and of a refusal (where in the XML it happened).
  * No React, no DOM: unit-tested in model.test.ts.
  */
-import type { ApiErrorShape, PreviewResult } from '../../shared/api';
+import type { ApiErrorShape, PreviewCoverage, PreviewReportEntry, PreviewResult } from '../../shared/api';
 
 /**
  * The largest file the preview reads: the engine's STIX reader refuses documents over 32 MiB
@@ -249,6 +250,189 @@ export function groupReport(result: Pick<PreviewResult, 'warnings' | 'dropped' |
     const groups = [...byKey.values()].sort((a, b) => b.items.length - a.items.length);
     return { kind, title, describe, total: lines.length, groups };
   });
+}
+
+// ——— the structured report (by code) ————————————————————————————————————————————————————————————————
+
+/**
+ * What each report code means, for people: the heading of its group. Codes not listed get their own name,
+ * spaced out ("some-new-code" → "Some new code"), so a code the engine adds later still shows.
+ */
+export const CODE_TITLES: Record<string, string> = {
+  // warnings: wrong, or not in the event
+  'multiple-packages': 'Only the first package is previewed',
+  placeholder: 'Placeholder values skipped',
+  skipped: 'CybOX objects skipped',
+  dropped: 'Left out, as MISP would drop it',
+  'unresolved-idref': 'References to things the package does not define',
+  'unsupported-type': 'CybOX types without a MISP mapping',
+  'invalid-value': 'Invalid values skipped',
+  'mapping-failed': 'Observables that could not be mapped',
+  'empty-indicator': 'Indicators with nothing to convert',
+  'empty-test-mechanism': 'Empty test mechanisms',
+  'unsupported-test-mechanism': 'Test mechanisms not converted',
+  'unsupported-vulnerability': 'Vulnerabilities without a MISP type',
+  'threat-actor-unnamed': 'Unnamed threat actors not converted',
+  'campaign-unnamed': 'Unnamed campaigns not converted',
+  'coa-not-converted': 'Courses of action not converted',
+  'ttp-not-converted': 'TTPs not converted',
+  'no-timestamp': 'No time in the package',
+  'bad-timestamp': 'Unreadable package timestamp',
+  'duplicate-id': 'Ids defined more than once',
+  cycle: 'Observables that refer to themselves',
+  'too-deep': 'Objects nested too deep',
+  // notes: changed, merged or left out on the way
+  'reference-dropped': 'Object references left out',
+  refanged: 'Defanged values restored',
+  'as-text': 'Invalid values kept as text',
+  merged: 'Repeated attributes merged',
+  duplicate: 'Repeated values kept once',
+  'fields-not-mapped': 'CybOX fields without a MISP mapping',
+  'marking-not-mapped': 'Markings without a MISP tag',
+  'ttp-empty': 'TTPs with nothing to convert',
+  'report-untitled': 'Reports without a title',
+  validator: 'Notes of the MISP validator',
+  timestamp: 'Event time taken from elsewhere',
+  distribution: 'Distribution decisions',
+};
+
+export function codeTitle(code: string): string {
+  const known = CODE_TITLES[code];
+  if (known !== undefined) return known;
+  const words = code.replace(/[-_]+/g, ' ').trim();
+  return words ? words[0]!.toUpperCase() + words.slice(1) : '(no code)';
+}
+
+/**
+ * Informational codes an analyst reads, in the order they are shown: what left the event or changed on the way.
+ * Other informational codes (the distribution decision, which the Distribution card already shows, and codes this
+ * list does not know) go to "Other notes" — unless their name says drop, skip or refang.
+ */
+export const ANALYST_INFO_CODES: readonly string[] = [
+  'reference-dropped',
+  'unresolved-idref',
+  'refanged',
+  'as-text',
+  'merged',
+  'duplicate',
+  'fields-not-mapped',
+  'marking-not-mapped',
+  'ttp-empty',
+  'report-untitled',
+  'validator',
+  'timestamp',
+];
+const looksAnalyst = (code: string): boolean => /drop|skip|refang/.test(code);
+
+/** One message of a code group: how many entries said it, and the distinct ids they are about (first-seen order). */
+export interface MessageGroup {
+  text: string;
+  count: number;
+  where: string[];
+}
+
+export interface CodeGroup {
+  level: PreviewReportEntry['level'];
+  code: string;
+  /** The code for people (CODE_TITLES). */
+  title: string;
+  /** Entries with this code. */
+  count: number;
+  /** The distinct messages, first-seen order. */
+  messages: MessageGroup[];
+  /** Every distinct id the entries are about, first-seen order. */
+  where: string[];
+}
+
+export type CodeSectionKind = 'warning' | 'notes' | 'other';
+
+export interface CodeSection {
+  kind: CodeSectionKind;
+  title: string;
+  describe: string;
+  total: number;
+  groups: CodeGroup[];
+}
+
+/** The report, in sections, each grouped by (level, code). Sections in this order: warnings, notes, other notes. */
+export function groupReportByCode(entries: readonly PreviewReportEntry[]): CodeSection[] {
+  const byCode = new Map<string, CodeGroup>();
+  const messagesOf = new Map<CodeGroup, Map<string, MessageGroup>>();
+  const whereOf = new Map<CodeGroup | MessageGroup, Set<string>>();
+  for (const e of entries) {
+    const key = `${e.level}\u0000${e.code}`;
+    let g = byCode.get(key);
+    if (!g) {
+      byCode.set(key, (g = { level: e.level, code: e.code, title: codeTitle(e.code), count: 0, messages: [], where: [] }));
+      messagesOf.set(g, new Map());
+      whereOf.set(g, new Set());
+    }
+    g.count++;
+    const messages = messagesOf.get(g)!;
+    let m = messages.get(e.message);
+    if (!m) {
+      messages.set(e.message, (m = { text: e.message, count: 0, where: [] }));
+      whereOf.set(m, new Set());
+      g.messages.push(m);
+    }
+    m.count++;
+    if (e.where !== undefined && e.where !== '') {
+      const w = e.where;
+      // Sets, not includes(): a big package repeats one message over thousands of ids.
+      const seenHere = whereOf.get(m)!;
+      if (!seenHere.has(w)) {
+        seenHere.add(w);
+        m.where.push(w);
+      }
+      const seen = whereOf.get(g)!;
+      if (!seen.has(w)) {
+        seen.add(w);
+        g.where.push(w);
+      }
+    }
+  }
+  const groups = [...byCode.values()];
+  // Biggest first; Array.prototype.sort is stable, so equals keep the converter's order.
+  const bySize = (a: CodeGroup, b: CodeGroup) => b.count - a.count;
+  const rank = (g: CodeGroup) => {
+    const i = ANALYST_INFO_CODES.indexOf(g.code);
+    return i >= 0 ? i : ANALYST_INFO_CODES.length;
+  };
+  const warnings = groups.filter((g) => g.level === 'warning').sort(bySize);
+  const info = groups.filter((g) => g.level === 'info');
+  const isNote = (g: CodeGroup) => ANALYST_INFO_CODES.includes(g.code) || looksAnalyst(g.code);
+  const notes = info.filter(isNote).sort((a, b) => rank(a) - rank(b) || bySize(a, b));
+  const other = info.filter((g) => !isNote(g)).sort(bySize);
+  const total = (gs: CodeGroup[]) => gs.reduce((n, g) => n + g.count, 0);
+  return [
+    { kind: 'warning', title: 'Warnings', describe: 'Wrong in the package, or left out of the event: worth a look.', total: total(warnings), groups: warnings },
+    { kind: 'notes', title: 'Changed on the way', describe: 'Values refanged, kept as text or merged, and references left out.', total: total(notes), groups: notes },
+    { kind: 'other', title: 'Other notes', describe: 'What the converter noted besides (the distribution decision is in the Distribution card above).', total: total(other), groups: other },
+  ];
+}
+
+/** A message and the id it is about, on one line — unless the message names the id already. */
+export function messageLine(m: MessageGroup): string {
+  const only = m.where.length === 1 ? m.where[0]! : undefined;
+  return only !== undefined && !m.text.includes(only) ? `${m.text} (${only})` : m.text;
+}
+
+export interface CoverageView {
+  rows: PreviewCoverage[];
+  total: { mapped: number; text: number; skipped: number };
+}
+
+/** The coverage rows (sorted by type, whatever order they came in) and their totals; undefined without coverage. */
+export function readCoverage(coverage: readonly PreviewCoverage[] | undefined): CoverageView | undefined {
+  if (!coverage) return undefined;
+  const rows = [...coverage].sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+  const total = { mapped: 0, text: 0, skipped: 0 };
+  for (const r of rows) {
+    total.mapped += r.mapped;
+    total.text += r.text;
+    total.skipped += r.skipped;
+  }
+  return { rows, total };
 }
 
 // ——— refusals ———————————————————————————————————————————————————————————————————————————————

@@ -60,8 +60,80 @@ describe('Preview STIX', () => {
     expect(within(screen.getByTestId('preview-attributes')).getAllByRole('row')).toHaveLength(251);
     const report = screen.getByTestId('preview-report');
     expect(report.textContent!.indexOf('Warnings')).toBeLessThan(report.textContent!.indexOf('Not in the event'));
+    // An engine without the structured report: its lines grouped by shape, no coverage.
     expect(screen.getByTestId('preview-report-dropped').textContent).toContain('2× File File_Name: "…" is a placeholder');
+    expect(screen.queryByTestId('preview-coverage')).toBeNull();
     expect(screen.getByTestId('preview-status').textContent).not.toContain('Converting');
+  });
+
+  it('groups the structured report by code, with a count, the message and the ids to open; shows the coverage', async () => {
+    const where = ['NCCIC:Object-3f600e43-4dc3-11e6-bc71-eccd6d4fa460', 'NCCIC:Object-3f600e46-4dc3-11e6-b66a-eccd6d4fa460', 'NCCIC:Object-3f600e49-4dc3-11e6-8591-eccd6d4fa460'];
+    setup(async () => ({
+      ...RESULT,
+      report: [
+        { level: 'info', code: 'distribution', message: 'distribution 0 (your organisation only): tlp:amber → 0', where: 'NCCIC:STIX_Package-1' },
+        ...where.map((w) => ({ level: 'warning' as const, code: 'placeholder', message: 'File File_Name: "N/A" is a placeholder, not a value; skipped.', where: w })),
+        { level: 'info', code: 'as-text', message: 'Address Address_Value: "10.0.0.999" is not a valid ip-dst (octet over 255); kept as text.', where: 'NCCIC:Object-7' },
+        { level: 'warning', code: 'no-timestamp', message: 'the package has no time at all: the event is dated 1970-01-01' },
+      ],
+      coverage: [
+        { type: 'Address', mapped: 0, text: 1, skipped: 0 },
+        { type: 'File', mapped: 7, text: 0, skipped: 3 },
+      ],
+    }));
+    fireEvent.change(screen.getByTestId('preview-file-input'), { target: { files: [xmlFile('<x/>')] } });
+    const report = await screen.findByTestId('preview-report');
+    const text = report.textContent!;
+    expect(text).not.toContain('Nothing was dropped');
+    // Warnings, then what changed on the way, then the other notes.
+    expect(text.indexOf('Warnings (4)')).toBeGreaterThanOrEqual(0);
+    expect(text.indexOf('Warnings (4)')).toBeLessThan(text.indexOf('Changed on the way (1)'));
+    expect(text.indexOf('Changed on the way (1)')).toBeLessThan(text.indexOf('Other notes (1)'));
+    // Not the shape grouping: no section of dropped lines, no "…" labels.
+    expect(screen.queryByTestId('preview-report-dropped')).toBeNull();
+    expect(text).not.toContain('"…"');
+
+    const placeholder = within(screen.getByTestId('preview-report-warning')).getByTestId('preview-code-warning-placeholder');
+    expect(placeholder.querySelector('summary')!.textContent).toBe('3× Placeholder values skipped placeholder');
+    expect(placeholder.textContent).toContain('File File_Name: "N/A" is a placeholder, not a value; skipped. (3×)');
+    const ids = within(placeholder).getByTestId('preview-report-where') as HTMLDetailsElement;
+    expect(ids.open).toBe(false);
+    expect(ids.querySelector('summary')!.textContent).toBe('3 STIX ids');
+    expect(within(ids).getAllByRole('listitem').map((li) => li.textContent)).toEqual(where);
+    // The biggest warning first; one without an id has no list of ids.
+    const codes = [...screen.getByTestId('preview-report-warning').querySelectorAll('[data-testid^="preview-code-"]')].map((e) => e.getAttribute('data-testid'));
+    expect(codes).toEqual(['preview-code-warning-placeholder', 'preview-code-warning-no-timestamp']);
+    expect(within(screen.getByTestId('preview-code-warning-no-timestamp')).queryByTestId('preview-report-where')).toBeNull();
+    // A single id goes on the line.
+    expect(screen.getByTestId('preview-code-info-as-text').textContent).toContain('kept as text. (NCCIC:Object-7)');
+    // The distribution decision is in the Distribution card: its note stays closed under "Other notes".
+    expect((screen.getByTestId('preview-code-info-distribution') as HTMLDetailsElement).open).toBe(false);
+
+    const coverage = within(screen.getByTestId('preview-coverage')).getByRole('table');
+    const rows = within(coverage).getAllByRole('row').map((r) => [...r.querySelectorAll('th, td')].map((c) => c.textContent));
+    expect(rows).toEqual([
+      ['CybOX type', 'Mapped', 'As text', 'Skipped'],
+      ['Address', '0', '1', '0'],
+      ['File', '7', '0', '3'],
+      ['All types', '7', '1', '3'],
+    ]);
+    expect(within(coverage).getByRole('rowheader', { name: 'File' }).closest('tr')!.className).toBe('has-skipped');
+  });
+
+  it('says nothing was dropped when the structured report holds only other notes', async () => {
+    setup(async () => ({
+      ...RESULT,
+      warnings: [],
+      dropped: [],
+      report: [{ level: 'info', code: 'distribution', message: 'distribution 0 (your organisation only): tlp:amber → 0', where: 'NCCIC:STIX_Package-1' }],
+      coverage: [],
+    }));
+    fireEvent.change(screen.getByTestId('preview-file-input'), { target: { files: [xmlFile('<x/>')] } });
+    const report = await screen.findByTestId('preview-report');
+    expect(report.textContent).toContain('Nothing was dropped, refanged or warned about.');
+    expect(screen.queryByTestId('preview-report-warning')).toBeNull();
+    expect(screen.getByTestId('preview-report-other').textContent).toContain('1× Distribution decisions distribution');
+    expect(screen.getByTestId('preview-coverage').textContent).toContain('The package has no CybOX objects.');
   });
 
   it('filters attributes by value', async () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CORPUS_DIR } from '../paths';
+import { CORPUS_DIR, TAXII_MESSAGES_DIR } from '../paths';
 import { tempConfigDir } from '../support/config-dir';
 import { registerConvert, safeName } from '../../src-main/headless/commands/convert';
 import { FlareService } from '../../src-main/core/service';
@@ -136,6 +136,41 @@ describe('AdminApi previewPackage', () => {
       expect(preview.dropped.some((d) => d.includes('"N/A" is a placeholder'))).toBe(true);
       expect(preview.refanged).toEqual([]);
       expect(preview.packages).toBe(1);
+      // The structured report: every entry in the converter's order, with its code and the id it is about.
+      const report = preview.report!;
+      expect(report[0]).toEqual({
+        level: 'info',
+        code: 'distribution',
+        message: 'distribution 2 (connected communities): tlp:white → default (2); ais:everyone → default (2)',
+        where: 'NCCIC:STIX_Package-c1d03c7a-d563-4a99-bf22-eaae3de5d39e',
+      });
+      const placeholders = report.filter((e) => e.code === 'placeholder');
+      expect(placeholders.map((e) => e.where)).toEqual([
+        'NCCIC:Object-3f600e43-4dc3-11e6-bc71-eccd6d4fa460',
+        'NCCIC:Object-3f600e46-4dc3-11e6-b66a-eccd6d4fa460',
+        'NCCIC:Object-3f600e49-4dc3-11e6-8591-eccd6d4fa460',
+        'NCCIC:Object-3f600e55-4dc3-11e6-a38f-eccd6d4fa460',
+      ]);
+      expect(new Set(placeholders.map((e) => `${e.level} ${e.message}`))).toEqual(new Set(['warning File File_Name: "N/A" is a placeholder, not a value; skipped.']));
+      // The lines are the same report: each placeholder is one "dropped" line, its id appended.
+      expect(preview.dropped).toEqual(placeholders.map((e) => `${e.message} (${e.where})`));
+      expect(report).toHaveLength(1 + placeholders.length);
+      // Coverage sorted by type (the converter met DomainName first).
+      expect(preview.coverage).toEqual([
+        { type: 'Address', mapped: 1, text: 0, skipped: 0 },
+        { type: 'DomainName', mapped: 1, text: 0, skipped: 0 },
+        { type: 'File', mapped: 7, text: 0, skipped: 0 },
+      ]);
+      // An entry about no particular id has no `where` key at all (not `where: undefined`).
+      const undated = await service.previewPackage(readFileSync(COA, 'utf8'));
+      expect(undated.report!.find((e) => e.code === 'no-timestamp')).toStrictEqual({ level: 'warning', code: 'no-timestamp', message: 'the package has no time at all: the event is dated 1970-01-01' });
+      expect(undated.warnings).toEqual(['the package has no time at all: the event is dated 1970-01-01']);
+      expect(undated.coverage).toEqual([{ type: 'Address', mapped: 1, text: 0, skipped: 0 }]);
+      // A whole Poll_Response: the first package is previewed, and the report says so first.
+      const several = await service.previewPackage(readFileSync(path.join(TAXII_MESSAGES_DIR, '03-poll.response.trimmed.xml'), 'utf8'));
+      expect(several.packages).toBeGreaterThan(1);
+      expect(several.report![0]).toEqual({ level: 'warning', code: 'multiple-packages', message: expect.stringMatching(/^The XML holds \d+ packages; only the first \(.+\) is previewed\.$/) });
+      expect(several.warnings[0]).toBe(several.report![0]!.message);
       await expect(service.previewPackage('<notstix/>')).rejects.toMatchObject({ code: 'stix_not_a_package' });
     } finally {
       await service.close();
