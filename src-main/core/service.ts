@@ -22,6 +22,7 @@ import type {
   ServiceStatus,
 } from '../../shared/api';
 import { ConfigError, ConfigStore, configView, formatIssue, secretValues, type LoadedConfig } from './config/index';
+import type { MispConfig } from './config/config';
 import { FlareError, NotAvailableError, errorMessage } from './errors';
 import { LogHub, fileSink, levelFromConfig, type LogSink } from './log/index';
 import { MispClient } from './misp/client/client';
@@ -54,6 +55,8 @@ export class FlareService implements AdminApi {
   private readonly listeners = new Map<AdminEventName, Set<Listener<AdminEventName>>>();
   private fileLog: { file: string; remove: () => Promise<void> } | undefined;
   private readonly unsubscribeLog: () => void;
+  /** Sharing group ids MISP gave for previews, by MISP URL and the group as written (see previewSharingGroup). */
+  private readonly previewGroupIds = new Map<string, number>();
 
   constructor(private readonly options: ServiceOptions) {
     this.hub = options.hub ?? new LogHub();
@@ -266,12 +269,44 @@ export class FlareService implements AdminApi {
     throw new NotAvailableError('The quarantine');
   }
 
+  /**
+   * For a preview that matches the upload: the id of a sharing group written as uuid or name, asked of MISP once
+   * (one attempt, at most 10 s, so a dead MISP does not hold the preview up) and remembered per MISP URL and group.
+   * When MISP cannot say, the preview goes on offline (the event stays in the organisation) and says why.
+   */
+  private async previewSharingGroup(misp: MispConfig): Promise<{ id?: number; problem?: string }> {
+    const written = groupToLookUp(misp);
+    if (written === undefined) return {};
+    const key = `${misp.url ?? ''}|${written}`;
+    const known = this.previewGroupIds.get(key);
+    if (known !== undefined) return { id: known };
+    let client: MispClient | undefined;
+    try {
+      client = new MispClient({
+        ...mispClientOptionsFromConfig(misp, { logger: this.hub.logger('misp') }),
+        timeoutMs: Math.min(misp.timeoutMs, 10_000),
+        retry: { attempts: 1 },
+      });
+      const info = await client.sharingGroup();
+      if (info === undefined) return {};
+      this.previewGroupIds.set(key, info.id);
+      return { id: info.id };
+    } catch (e) {
+      const hint = e instanceof FlareError && e.hint ? ` ${e.hint}` : '';
+      return { problem: `The sharing group "${written}" could not be looked up in MISP for this preview: ${errorMessage(e)}${hint}` };
+    } finally {
+      await client?.close();
+    }
+  }
+
   async previewPackage(xml: string): Promise<PreviewResult> {
     const packages = readPackages(xml);
     const first = packages[0];
     if (!first) throw new FlareError('stix_not_a_package', 'The XML holds no STIX package.');
     // Previews work before MISP is configured: the shipped defaults then decide (distribution 0).
-    const built = buildEvent(first, { misp: this.store?.current.config.misp ?? {} });
+    const misp = this.store?.current.config.misp;
+    const group = misp ? await this.previewSharingGroup(misp) : {};
+    const built = buildEvent(first, { misp: misp ? { ...misp, ...(group.id !== undefined && { sharingGroupId: group.id }) } : {} });
     const summary = summarizeReport(built.report);
     const several = packages.length > 1 ? `The XML holds ${packages.length} packages; only the first (${first.id ?? 'without id'}) is previewed.` : undefined;
     const warnings = several !== undefined ? [several, ...summary.warnings] : summary.warnings;
@@ -279,6 +314,10 @@ export class FlareService implements AdminApi {
     // coverage by type (code-unit order, the same on every machine).
     const report: PreviewReportEntry[] = built.report.entries.map((e) => ({ level: e.level, code: e.code, message: e.message, ...(e.where !== undefined && { where: e.where }) }));
     if (several !== undefined) report.unshift({ level: 'warning', code: 'multiple-packages', message: several });
+    if (group.problem !== undefined) {
+      warnings.push(group.problem);
+      report.push({ level: 'warning', code: 'sharing-group-lookup', message: group.problem });
+    }
     const coverage: PreviewCoverage[] = [...built.report.coverage]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([type, c]) => ({ type, mapped: c.mapped, text: c.text, skipped: c.skipped }));
@@ -293,6 +332,14 @@ export class FlareService implements AdminApi {
       coverage,
     };
   }
+}
+
+/** A sharing group written as uuid or name, which a policy may choose: only then does a preview need its id. */
+function groupToLookUp(misp: MispConfig): string | undefined {
+  const written = misp.sharingGroup?.trim();
+  if (!misp.configured || !written || /^[0-9]+$/.test(written)) return undefined;
+  const mayChooseFour = misp.distribution === 4 || Object.values(misp.distributionPolicy).includes(4);
+  return mayChooseFour ? written : undefined;
 }
 
 function notConfigured(resourceType: HealthResult['resourceType'], resource: string, reason: string, hint: string): HealthResult {

@@ -3,7 +3,10 @@
  * the MISP test server's sharing-group listing. The health check says which group it resolved to, or that the key
  * cannot see it (with the hint), and the key never reaches the log.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CORPUS_DIR } from '../paths';
 import { FlareService } from '../../src-main/core/service';
 import { HOME_ORG, OTHER_ORG, TEST_MISP_KEY, startMispServer, type MispTestServer } from '../misp-server/index';
 import { serviceWith } from '../support/service';
@@ -61,6 +64,32 @@ describe('flare.misp.sharing-group by uuid or name, through the service', () => 
     const logged = JSON.stringify(hub.recent());
     expect(logged).toContain(THEIRS_UUID);
     expect(logged).not.toContain(TEST_MISP_KEY);
+  });
+
+  it('the preview asks MISP for the id (once), so it shows the sharing group the upload would use', async () => {
+    const misp = await mispWithGroups();
+    const { service } = serviceFor(misp, 'FLARE Partners');
+    // AIS, TLP:WHITE and consent EVERYONE: the policy lets it reach flare.misp.distribution (4 here).
+    const xml = readFileSync(path.join(CORPUS_DIR, 'STIXProject__python-stix/stix/test/extensions/marking/ais_test_files/stix_ais_20.xml'), 'utf8');
+    const preview = await service.previewPackage(xml);
+    expect(preview.event).toMatchObject({ distribution: 4, sharing_group_id: 42 });
+    expect(preview.distributionDecision).toMatch(/^4 \(sharing group 42\)/);
+    expect(preview.report!.some((e) => e.code === 'sharing-group-lookup')).toBe(false);
+    await service.previewPackage(xml);
+    expect(misp.count('GET /sharing_groups/index')).toBe(1);
+  });
+
+  it('a preview whose group MISP does not know goes on offline: the event stays in the organisation, and the report says why', async () => {
+    const misp = await mispWithGroups();
+    const { service } = serviceFor(misp, THEIRS_UUID);
+    const xml = readFileSync(path.join(CORPUS_DIR, 'STIXProject__python-stix/stix/test/extensions/marking/ais_test_files/stix_ais_20.xml'), 'utf8');
+    const preview = await service.previewPackage(xml);
+    expect(preview.event).toMatchObject({ distribution: 0 });
+    const problem = preview.report!.find((e) => e.code === 'sharing-group-lookup');
+    expect(problem).toMatchObject({ level: 'warning', message: expect.stringContaining(`The sharing group "${THEIRS_UUID}" could not be looked up in MISP for this preview`) });
+    expect(problem!.message).toContain('Global Actions → List Sharing Groups');
+    expect(preview.warnings).toContain(problem!.message);
+    expect(JSON.stringify(preview)).not.toContain(TEST_MISP_KEY);
   });
 
   it('a numeric id is not looked up', async () => {
