@@ -261,6 +261,7 @@ export function groupReport(result: Pick<PreviewResult, 'warnings' | 'dropped' |
 export const CODE_TITLES: Record<string, string> = {
   // warnings: wrong, or not in the event
   'multiple-packages': 'Only the first package is previewed',
+  'sharing-group-lookup': 'Sharing group not found in MISP',
   placeholder: 'Placeholder values skipped',
   skipped: 'CybOX objects skipped',
   dropped: 'Left out, as MISP would drop it',
