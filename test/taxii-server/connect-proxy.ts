@@ -2,6 +2,10 @@
  * A small HTTP proxy for tests: CONNECT tunnels (for https:// targets) and absolute-form forwarding (for http://
  * targets), optionally demanding Basic proxy credentials (407 otherwise). It only connects to loopback addresses
  * (anything else gets 403), and records what it was asked, for tests to assert on.
+ *
+ * `hosts` gives the proxy its own name resolution, as a corporate proxy has: `{ 'taxii.corp.test': '127.0.0.1' }`
+ * lets a test address a server by a name that is not loopback (so environment-proxy rules treat it as remote) while
+ * the proxy still reaches it on this machine.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -11,6 +15,8 @@ export interface ConnectProxyOptions {
   auth?: { username: string; password: string };
   /** Key and certificate: the proxy itself then speaks HTTPS (an https:// proxy URL). */
   tls?: { key: string; cert: string };
+  /** Names the proxy resolves itself, to loopback addresses only. */
+  hosts?: Record<string, string>;
 }
 
 export interface ConnectProxy {
@@ -35,6 +41,12 @@ export async function startConnectProxy(options: ConnectProxyOptions = {}): Prom
   const forwarded: string[] = [];
   const sockets = new Set<net.Socket>();
   let refusedAuth = 0;
+  /** The loopback address to dial for a target host, or undefined when the proxy may not go there. */
+  const resolve = (host: string): string | undefined => {
+    const mapped = options.hosts?.[host.toLowerCase()];
+    if (mapped !== undefined) return LOOPBACK.has(mapped) ? mapped : undefined;
+    return LOOPBACK.has(host) ? host : undefined;
+  };
 
   const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     if (expected && req.headers['proxy-authorization'] !== expected) {
@@ -49,14 +61,15 @@ export async function startConnectProxy(options: ConnectProxyOptions = {}): Prom
       res.writeHead(400).end('absolute URL required');
       return;
     }
-    if (!LOOPBACK.has(target.hostname)) {
+    const address = resolve(target.hostname);
+    if (address === undefined) {
       res.writeHead(403).end('only loopback targets');
       return;
     }
     forwarded.push(req.url ?? '');
     const headers = { ...req.headers };
     delete headers['proxy-authorization'];
-    const upstream = http.request({ host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers }, (up) => {
+    const upstream = http.request({ host: address.replace(/^\[|\]$/g, ''), port: target.port, path: target.pathname + target.search, method: req.method, headers }, (up) => {
       res.writeHead(up.statusCode ?? 502, up.headers);
       up.pipe(res);
     });
@@ -76,12 +89,13 @@ export async function startConnectProxy(options: ConnectProxyOptions = {}): Prom
     }
     const authority = req.url ?? '';
     const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(authority);
-    if (!m || !LOOPBACK.has(m[1]!)) {
+    const address = m ? resolve(m[1]!) : undefined;
+    if (!m || address === undefined) {
       client.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     connects.push(authority);
-    const upstream = net.connect(Number(m[2]), m[1]!.replace(/^\[|\]$/g, ''), () => {
+    const upstream = net.connect(Number(m[2]), address.replace(/^\[|\]$/g, ''), () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length) upstream.write(head);
       upstream.pipe(client);

@@ -111,6 +111,9 @@ describe('bad configuration: each error names file, line, key and what is expect
     ['config.properties', 'flare.misp.distribution.policy', 'tlp:purple=1', 'expected marking=level pairs with a marking among tlp:white, tlp:green, tlp:amber, tlp:red, ais:everyone, ais:usg, ais:none, unmarked (found "tlp:purple=1"), found "tlp:purple=1"'],
     ['config.properties', 'flare.misp.distribution.policy', 'tlp:amber=5', 'expected a level from 0 to 4 or default for tlp:amber (found "tlp:amber=5"), found "tlp:amber=5"'],
     ['config.properties', 'flare.taxii.ca', 'certs/missing-ca.pem', 'file not found: '],
+    ['config.properties', 'flare.taxii.proxy', 'proxy.corp:3128', 'expected an http:// or https:// proxy URL, or none, found "proxy.corp:3128"'],
+    ['config.properties', 'flare.misp.proxy', 'direct', 'expected an http:// or https:// proxy URL, or none, found "direct"'],
+    ['config.properties', 'flare.misp.proxy', 'socks5://corp-user:corp-secret@proxy.corp:1080', 'expected an http:// or https:// proxy URL, or none'],
     ['application.properties', 'ctimeout', '10s', 'expected a number of milliseconds, at least 100, found "10s"'],
     ['application.properties', 'logging.level.root', 'VERBOSE', 'expected one of ERROR, WARN, INFO, DEBUG, TRACE, found "VERBOSE"'],
     ['application.properties', 'logging.file.max-size', 'ten megs', 'expected a size like 10MB, 500KB or 1GB, found "ten megs"'],
@@ -131,6 +134,19 @@ describe('bad configuration: each error names file, line, key and what is expect
     // The thrown message lists the issue as file:line: key: message.
     expect(err.message).toContain(`${path.join(dir, file)}:${line}: ${key}: ${issue!.message}`);
     expect(err.code).toBe('config_invalid');
+  });
+
+  it('proxy keys take a URL or none (any case, stored as none); empty leaves the decision to the environment', () => {
+    withLine(dir, 'config.properties', 'flare.taxii.proxy', 'NONE');
+    withLine(dir, 'config.properties', 'flare.misp.proxy', 'http://corp-user:corp-secret@proxy.corp:3128');
+    const { config } = loadConfig(dir, {});
+    expect(config.taxii.proxy).toBe('none');
+    expect(config.misp.proxy).toBe('http://corp-user:corp-secret@proxy.corp:3128');
+    withLine(dir, 'config.properties', 'flare.taxii.proxy', '');
+    withLine(dir, 'config.properties', 'flare.misp.proxy', 'none');
+    const again = loadConfig(dir, {}).config;
+    expect(again.taxii.proxy).toBeUndefined();
+    expect(again.misp.proxy).toBe('none');
   });
 
   it('never echoes a secret in an error', () => {

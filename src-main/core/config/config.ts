@@ -25,6 +25,10 @@ export interface TaxiiConfig {
   clientAuth: TaxiiClientAuth;
   username?: string;
   password?: string;
+  /**
+   * flare.taxii.proxy: a proxy URL, or `none` (never a proxy). Unset: the HTTPS_PROXY / HTTP_PROXY environment
+   * variables with NO_PROXY decide (core/net/env-proxy.ts).
+   */
   proxy?: string;
   connectTimeoutMs: number;
   readTimeoutMs: number;
@@ -73,6 +77,7 @@ export interface MispConfig {
   tags: string[];
   concurrency: number;
   timeoutMs: number;
+  /** flare.misp.proxy: a proxy URL, or `none`. Unset: the environment variables decide (core/net/env-proxy.ts). */
   proxy?: string;
 }
 

@@ -5,6 +5,7 @@
  * from logs), which environment variable overrides it, and how its text is validated (a zod schema).
  */
 import { z } from 'zod';
+import { PROXY_OFF } from '../net/env-proxy';
 import { POLICY_MARKINGS, type PolicyLevel, type PolicyMarking } from './config';
 
 export type ConfigFileName = 'config.properties' | 'application.properties';
@@ -34,14 +35,24 @@ const wholeNumber = (what: string, min: number, max = Number.MAX_SAFE_INTEGER) =
     .transform(Number)
     .pipe(z.number().min(min, msg(`expected ${what}`)).max(max, msg(`expected ${what}`)));
 
-const httpUrl = z.string().refine((v) => {
+const isHttpUrl = (v: string): boolean => {
   try {
     const u = new URL(v);
     return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
   } catch {
     return false;
   }
-}, msg('expected an http:// or https:// URL'));
+};
+const httpUrl = z.string().refine(isHttpUrl, msg('expected an http:// or https:// URL'));
+
+/**
+ * A proxy key: an http(s):// URL, or `none` (never a proxy, not even from the environment). Empty = the standard
+ * environment variables decide (HTTPS_PROXY / HTTP_PROXY, NO_PROXY: core/net/env-proxy.ts).
+ */
+const proxySetting = z
+  .string()
+  .refine((v) => v.toLowerCase() === PROXY_OFF || isHttpUrl(v), msg(`expected an http:// or https:// proxy URL, or ${PROXY_OFF}`))
+  .transform((v) => (v.toLowerCase() === PROXY_OFF ? PROXY_OFF : v));
 
 /** The old files take `true`/`false`; the Python-era file used `--misp-published` to mean true. */
 const bool = z
@@ -134,7 +145,7 @@ export const KEYS: readonly KeySpec[] = [
   { key: 'flare.taxii.content-bindings', file: C, describe: 'Content bindings to ask for (comma-separated; empty = any)', default: '', schema: commaList },
   { key: 'flare.taxii.username', file: C, describe: 'HTTP basic-auth user name for the TAXII server', schema: anyText },
   { key: 'flare.taxii.password', file: C, describe: 'HTTP basic-auth password for the TAXII server', secret: true, env: 'FLARE_TAXII_PASSWORD', schema: anyText },
-  { key: 'flare.taxii.proxy', file: C, describe: 'HTTP(S) proxy for TAXII requests, e.g. http://user:pass@proxy:3128', schema: httpUrl },
+  { key: 'flare.taxii.proxy', file: C, describe: 'HTTP(S) proxy for TAXII requests, e.g. http://user:pass@proxy:3128; none = never a proxy; empty = the HTTPS_PROXY / HTTP_PROXY environment variables (NO_PROXY honoured)', schema: proxySetting },
   { key: 'flare.taxii.max-wait.seconds', file: C, describe: 'Longest wait the server may ask for (PENDING / RETRY) before a run gives up', default: '300', schema: wholeNumber('a whole number of seconds, at least 1', 1, 86400) },
 
   // ── MISP destination ───────────────────────────────────────────────────────────────────────────────
@@ -155,7 +166,7 @@ export const KEYS: readonly KeySpec[] = [
   { key: 'flare.misp.tags', file: C, describe: 'Extra tags on every event (comma-separated)', default: '', schema: commaList },
   { key: 'flare.misp.concurrency', file: C, describe: 'Uploads in flight at once', default: '8', schema: wholeNumber('a whole number from 1 to 64', 1, 64) },
   { key: 'flare.misp.timeout.ms', file: C, describe: 'Time allowed for one MISP request', default: '30000', schema: wholeNumber('a number of milliseconds, at least 100', 100, 3_600_000) },
-  { key: 'flare.misp.proxy', file: C, describe: 'HTTP(S) proxy for MISP requests', schema: httpUrl },
+  { key: 'flare.misp.proxy', file: C, describe: 'HTTP(S) proxy for MISP requests, e.g. http://user:pass@proxy:3128; none = never a proxy; empty = the HTTPS_PROXY / HTTP_PROXY environment variables (NO_PROXY honoured)', schema: proxySetting },
 
   // ── Headless service ───────────────────────────────────────────────────────────────────────────────
   { key: 'server.port', file: A, describe: 'Port of the headless service', default: '8080', schema: wholeNumber('a port number from 1 to 65535', 1, 65535) },

@@ -13,6 +13,9 @@ import { SAFE_DISTRIBUTION_POLICY, type Config, type DistributionPolicy, type Lo
 
 export const CONFIG_FILES: readonly ConfigFileName[] = ['config.properties', 'application.properties'];
 
+/** `scheme://user:password@…`: a value that must not be repeated in an error message. */
+const CREDENTIALS_IN_URL = /\/\/[^/@\s]*:[^/@\s]*@/;
+
 export interface ConfigIssue {
   severity: 'error' | 'warning';
   key?: string;
@@ -172,7 +175,8 @@ export function loadConfig(dir: string, env: NodeJS.ProcessEnv = process.env, te
         entry.value = parsed.data;
       } else {
         const expected = parsed.error.issues[0]?.message ?? 'invalid value';
-        const shown = isSecretKey(spec.key) ? '' : `, found "${entry.text}"`;
+        // Not echoed: secrets, and URLs carrying user:password@ (a proxy URL with its password).
+        const shown = isSecretKey(spec.key) || CREDENTIALS_IN_URL.test(entry.text) ? '' : `, found "${entry.text}"`;
         issues.push({ severity: 'error', ...where, message: `${expected}${shown}` });
         // Keep assembling with the default so every other problem is found in the same pass.
         entry.text = spec.default ?? '';
@@ -295,7 +299,7 @@ function assemble(dir: string, raw: Map<string, RawEntry>, entries: Map<string, 
       clientAuth,
       ...(text('flare.taxii.username') && { username: text('flare.taxii.username') }),
       ...(text('flare.taxii.password') && { password: text('flare.taxii.password') }),
-      ...(text('flare.taxii.proxy') && { proxy: text('flare.taxii.proxy') }),
+      ...(get<string>('flare.taxii.proxy') && { proxy: get<string>('flare.taxii.proxy') }),
       connectTimeoutMs: get<number>('ctimeout')!,
       readTimeoutMs: get<number>('rtimeout')!,
       maxWaitSeconds: get<number>('flare.taxii.max-wait.seconds')!,
@@ -317,7 +321,7 @@ function assemble(dir: string, raw: Map<string, RawEntry>, entries: Map<string, 
       tags: get<string[]>('flare.misp.tags') ?? [],
       concurrency: get<number>('flare.misp.concurrency')!,
       timeoutMs: get<number>('flare.misp.timeout.ms')!,
-      ...(text('flare.misp.proxy') && { proxy: text('flare.misp.proxy') }),
+      ...(get<string>('flare.misp.proxy') && { proxy: get<string>('flare.misp.proxy') }),
     },
     trackerFile: resolvePath('mtc.tracking.datafile')!,
     dataDir,

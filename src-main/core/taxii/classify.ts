@@ -13,6 +13,7 @@
  * - an HTML 400 page from a TLS-terminating proxy (handled where HTTP answers are read: `TaxiiHttpError`).
  */
 import { CLIENT_CERT_HINT, TaxiiTransportError, type TaxiiTransportCode } from './errors';
+import type { ProxySetting } from './proxy';
 
 export interface SocketErrorContext {
   url: string;
@@ -26,6 +27,8 @@ export interface SocketErrorContext {
   answerStarted: boolean;
   /** A proxy is configured (for hints). */
   viaProxy: boolean;
+  /** That proxy, when known: the hints then say where it came from (configuration or environment). */
+  proxy?: ProxySetting;
 }
 
 interface Mapped {
@@ -81,7 +84,12 @@ export function classifySocketError(e: Error & { code?: string }, ctx: SocketErr
 
 function map(e: Error & { code?: string }, ctx: SocketErrorContext): Mapped {
   const code = e.code ?? '';
-  const proxyHint = ctx.viaProxy ? ' A proxy is configured (flare.taxii.proxy): check it too.' : '';
+  const source = ctx.proxy?.source;
+  const proxyHint = !ctx.viaProxy
+    ? ''
+    : source?.kind === 'env'
+      ? ` The requests go through a proxy from the ${source.variable} environment variable: check it too, or set flare.taxii.proxy=none to bypass it.`
+      : ' A proxy is configured (flare.taxii.proxy): check it too.';
   if (e.name === 'AbortError' || code === 'ABORT_ERR') return { code: 'taxii_aborted', message: 'The TAXII request was cancelled.', retryable: false };
   if (code === 'ECONNREFUSED')
     return { code: 'taxii_connection_refused', message: 'The TAXII server refused the connection.', retryable: true, hint: 'Check the host and port in the TAXII URL, and that the server is running.' };

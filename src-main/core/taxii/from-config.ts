@@ -2,13 +2,18 @@
  * From the loaded configuration (`Config.taxii`) to a ready transport: reads the CA file and the client
  * certificate (PEM pair or PKCS#12), adds HTTP basic authentication, the proxy and the timeouts. Problems with the
  * files are `TaxiiCredentialsError`s that name the configuration key to fix.
+ *
+ * The proxy: flare.taxii.proxy when set (`none` = never a proxy), else the standard environment variables
+ * (HTTPS_PROXY / HTTP_PROXY with NO_PROXY), decided per destination by ../net/env-proxy.ts.
  */
 import { readFileSync } from 'node:fs';
 import type { LookupFunction } from 'node:net';
 import type { TaxiiConfig } from '../config/config';
 import type { Logger } from '../log/types';
+import { chooseProxy, type ProxyEnv } from '../net/env-proxy';
 import { TaxiiCredentialsError } from './errors';
 import { createHttpTransport, type HttpTransport, type HttpTransportOptions, type HttpTransportTls } from './http-transport';
+import { TAXII_PROXY_KEY } from './proxy';
 
 export interface TransportFromConfigOptions {
   logger?: Logger;
@@ -17,6 +22,8 @@ export interface TransportFromConfigOptions {
   /** Overrides for the configured timeouts (the health check uses shorter ones). */
   connectTimeoutMs?: number;
   readTimeoutMs?: number;
+  /** The environment the proxy variables are read from (default process.env). */
+  env?: ProxyEnv;
 }
 
 function readFile(file: string, key: string): Buffer {
@@ -63,12 +70,23 @@ export function taxiiTransportFromConfig(taxii: TaxiiConfig, options: TransportF
     headers: basicAuthHeader(taxii.username, taxii.password),
   };
   if (tls) transportOptions.tls = tls;
-  if (taxii.proxy) transportOptions.proxy = taxii.proxy;
+  const env = options.env ?? process.env;
+  transportOptions.proxyFor = (target) => chooseProxy(target, taxii.proxy, { key: TAXII_PROXY_KEY, env });
   if (options.lookup) transportOptions.lookup = options.lookup;
   if (options.logger) transportOptions.logger = options.logger;
   const log = options.logger?.child('taxii');
   if (taxii.username && taxii.pollUrl?.startsWith('http:')) {
     log?.warn('The TAXII password is sent over plain http://: use an https:// poll URL if the server offers one.');
   }
-  return createHttpTransport(transportOptions);
+  const transport = createHttpTransport(transportOptions);
+  // The poll URL's proxy is checked (and logged) now, so a proxy URL that cannot work fails before any run starts.
+  if (taxii.pollUrl) {
+    try {
+      transport.proxyInfo(taxii.pollUrl);
+    } catch (e) {
+      transport.close();
+      throw e;
+    }
+  }
+  return transport;
 }

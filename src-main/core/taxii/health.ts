@@ -17,8 +17,10 @@ import type { HealthResult } from '../../../shared/api';
 import type { TaxiiConfig } from '../config/config';
 import { FlareError } from '../errors';
 import { silentLogger, type Logger } from '../log/types';
+import type { ProxyEnv } from '../net/env-proxy';
 import { TaxiiCredentialsError, TaxiiHttpError, TaxiiProtocolError, TaxiiTransportError } from './errors';
 import { taxiiTransportFromConfig } from './from-config';
+import { TAXII_PROXY_KEY } from './proxy';
 import type { HttpTransport } from './http-transport';
 import { countRecords } from './poll';
 import { getCollectionInformation, discover } from './services';
@@ -34,6 +36,8 @@ export interface TaxiiHealthOptions {
   now?: () => Date;
   /** Length of the recent window the probe counts. Default 60 minutes. */
   windowMinutes?: number;
+  /** The environment the proxy variables are read from (default process.env). */
+  env?: ProxyEnv;
 }
 
 /** What kind of failure, for the UI and scripts (the reason is the sentence for people). */
@@ -80,12 +84,17 @@ export async function checkTaxiiHealth(taxii: TaxiiConfig, options: TaxiiHealthO
 
   let transport: HttpTransport;
   try {
-    transport = taxiiTransportFromConfig(taxii, { logger: log, ...(options.lookup ? { lookup: options.lookup } : {}) });
+    transport = taxiiTransportFromConfig(taxii, { logger: log, ...(options.lookup ? { lookup: options.lookup } : {}), ...(options.env ? { env: options.env } : {}) });
   } catch (e) {
     return failure({ resource, statusCode: 0, details, error: e });
   }
   if (transport.info.clientCertificate) details.clientCertificate = transport.info.clientCertificate;
-  if (transport.info.proxy) details.proxy = transport.info.proxy;
+  // Checked when the transport was made: the poll URL's proxy (scheme, host and port) and where it came from.
+  const route = transport.proxyInfo(pollUrl);
+  if (route.proxy) {
+    details.proxy = route.proxy;
+    details.proxyFrom = route.source.kind === 'env' ? route.source.variable : TAXII_PROXY_KEY;
+  }
 
   // Remember the HTTP status of the last answer: the old shape's statusCode.
   let lastStatus = 0;

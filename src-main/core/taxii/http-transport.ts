@@ -11,6 +11,10 @@
  * any answer byte yet, the raw OpenSSL error code), which undici's fetch hides behind "fetch failed". A CONNECT
  * tunnel is a small custom https.Agent, so proxies cost no extra dependency, and the one prepared SecureContext is
  * shared by direct and tunnelled connections alike.
+ *
+ * The proxy is chosen per destination (`proxyFor`: the configuration key, else the HTTPS_PROXY / HTTP_PROXY
+ * environment variables with NO_PROXY, ../net/env-proxy.ts), each distinct proxy with its own pooled agents; the
+ * choice for each destination is logged once, credentials masked.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -19,9 +23,10 @@ import type { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import zlib from 'node:zlib';
 import { silentLogger, type Logger } from '../log/types';
+import { describeProxyChoice, type ProxyChoice, type ProxySource } from '../net/env-proxy';
 import { classifySocketError } from './classify';
 import { TaxiiTransportError, type TaxiiTransportCode } from './errors';
-import { parseProxy, proxyPort, TunnelAgent, type ProxySetting } from './proxy';
+import { parseProxy, proxyError, proxyPort, TAXII_PROXY_KEY, TunnelAgent, type ProxySetting } from './proxy';
 import { prepareTls, type ClientCertificateInfo, type TlsMaterial } from './tls-context';
 import { displayUrl, taxiiRequestHeaders, type TaxiiHttpResponse, type TaxiiPostOptions, type TaxiiTransport } from './transport';
 
@@ -43,8 +48,13 @@ export interface HttpTransportOptions {
   tls?: HttpTransportTls;
   /** Connections kept open per host between parts. Default 2. */
   maxSockets?: number;
-  /** HTTP(S) proxy URL, optionally with `user:password@`. */
+  /** HTTP(S) proxy URL, optionally with `user:password@`, for every request (as flare.taxii.proxy gives it). */
   proxy?: string;
+  /**
+   * Decides the proxy for each destination (configuration key, environment variables, NO_PROXY: see
+   * ../net/env-proxy.ts); used instead of `proxy` when given.
+   */
+  proxyFor?: (target: URL) => ProxyChoice;
   /** Host name resolution (tests inject one; default: the system resolver). */
   lookup?: LookupFunction;
   logger?: Logger;
@@ -54,13 +64,31 @@ export interface HttpTransportOptions {
 export interface HttpTransportInfo {
   clientCertificate?: ClientCertificateInfo;
   customCaCount: number;
-  /** The proxy's scheme, host and port. */
+  /** The fixed proxy's (`options.proxy`) scheme, host and port; see `proxyInfo` for a per-destination choice. */
   proxy?: string;
+}
+
+/** How requests to one URL go out: through which proxy (scheme, host and port only), and why. */
+export interface ProxyRouteInfo {
+  proxy?: string;
+  source: ProxySource;
 }
 
 export interface HttpTransport extends TaxiiTransport {
   readonly info: HttpTransportInfo;
+  /**
+   * The proxy requests to `url` take (and the one-time log line saying so). Throws a `TaxiiCredentialsError` when
+   * that proxy's URL cannot be used.
+   */
+  proxyInfo(url: string): ProxyRouteInfo;
   close(): void;
+}
+
+/** The agents of one way out: direct, or through one proxy. */
+interface Route {
+  proxy?: ProxySetting;
+  httpAgent: http.Agent;
+  httpsAgent: https.Agent;
 }
 
 const DEFAULTS = {
@@ -80,7 +108,6 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
   const log = (options.logger ?? silentLogger).child('taxii-http');
   const { servername, ...material } = options.tls ?? {};
   const prepared = options.tls ? prepareTls(material, log) : undefined;
-  const proxy: ProxySetting | undefined = options.proxy ? parseProxy(options.proxy) : undefined;
   const hasClientCert = prepared?.clientCertificate !== undefined;
   const lookup = options.lookup ? { lookup: options.lookup } : {};
   const agentOptions: https.AgentOptions = {
@@ -93,20 +120,46 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
   // Through a proxy, http:// requests go to the proxy itself (absolute form); https:// ones through CONNECT tunnels.
   // An https:// proxy is verified with the same trust (never presented our client certificate).
   const proxyCa = prepared?.ca ? { ca: prepared.ca } : {};
-  const httpAgent = proxy
-    ? proxy.url.protocol === 'https:'
-      ? new https.Agent({ keepAlive: true, maxSockets: settings.maxSockets, ...lookup, ...proxyCa })
-      : new http.Agent({ keepAlive: true, maxSockets: settings.maxSockets, ...lookup })
-    : new http.Agent({ keepAlive: true, maxSockets: settings.maxSockets, ...lookup });
-  const httpsAgent = proxy
-    ? new TunnelAgent(agentOptions, { proxy, connectTimeoutMs: settings.connectTimeoutMs, ...lookup, ...(prepared?.ca ? { proxyCa: prepared.ca } : {}) })
-    : new https.Agent(agentOptions);
+  const makeRoute = (proxy: ProxySetting | undefined): Route => ({
+    ...(proxy ? { proxy } : {}),
+    httpAgent:
+      proxy?.url.protocol === 'https:'
+        ? new https.Agent({ keepAlive: true, maxSockets: settings.maxSockets, ...lookup, ...proxyCa })
+        : new http.Agent({ keepAlive: true, maxSockets: settings.maxSockets, ...lookup }),
+    httpsAgent: proxy
+      ? new TunnelAgent(agentOptions, { proxy, connectTimeoutMs: settings.connectTimeoutMs, ...lookup, ...(prepared?.ca ? { proxyCa: prepared.ca } : {}) })
+      : new https.Agent(agentOptions),
+  });
+  /** The ways out by proxy URL ('' = direct), each made when first needed. */
+  const routes = new Map<string, Route>();
+  const fixed: ProxyChoice = options.proxy ? { proxy: options.proxy, source: { kind: 'config', key: TAXII_PROXY_KEY } } : { source: { kind: 'none' } };
+  // A fixed proxy setting is checked now, so a wrong one fails before any request.
+  if (!options.proxyFor && options.proxy) routes.set(options.proxy, makeRoute(parseProxy(options.proxy)));
+  const announced = new Set<string>();
+
+  /** The way out to a destination; the choice is logged the first time it is made for that destination. */
+  function routeFor(target: URL): { route: Route; source: ProxySource } {
+    const choice = options.proxyFor ? options.proxyFor(target) : fixed;
+    const key = choice.proxy ?? '';
+    let route = routes.get(key);
+    if (!route) {
+      route = makeRoute(choice.proxy !== undefined ? parseProxy(choice.proxy, choice.source) : undefined);
+      routes.set(key, route);
+    }
+    const said = describeProxyChoice(choice, 'TAXII', target);
+    if (!announced.has(said.message)) {
+      announced.add(said.message);
+      log[said.level](said.message);
+    }
+    return { route, source: choice.source };
+  }
+
+  const fixedProxy = options.proxyFor ? undefined : routes.get(options.proxy ?? '')?.proxy;
   const info: HttpTransportInfo = {
     customCaCount: prepared?.customCaCount ?? 0,
     ...(prepared?.clientCertificate ? { clientCertificate: prepared.clientCertificate } : {}),
-    ...(proxy ? { proxy: proxy.display } : {}),
+    ...(fixedProxy ? { proxy: fixedProxy.display } : {}),
   };
-  if (proxy) log.debug(`TAXII requests go through the proxy ${proxy.display}${proxy.authorization ? ' (with credentials)' : ''}`);
 
   function post(url: string, xml: string, postOptions: TaxiiPostOptions = {}): Promise<TaxiiHttpResponse> {
     const target = new URL(url);
@@ -120,6 +173,14 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
         }),
       );
     }
+    let routed: { route: Route; source: ProxySource };
+    try {
+      routed = routeFor(target);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const { route } = routed;
+    const proxy = route.proxy;
     const body = Buffer.from(xml, 'utf8');
     const headers: Record<string, string> = {
       ...taxiiRequestHeaders(url),
@@ -154,13 +215,13 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
             // Absolute form, without any user:password of the TAXII URL (that goes in Authorization, if anywhere).
             path: `${target.protocol}//${target.host}${target.pathname}${target.search}`,
             headers: { ...headers, host: target.host, ...(proxy.authorization ? { 'proxy-authorization': proxy.authorization } : {}) },
-            agent: httpAgent,
+            agent: route.httpAgent,
             signal: postOptions.signal,
           })
         : (secure ? https : http).request(target, {
             method: 'POST',
             headers,
-            agent: secure ? httpsAgent : httpAgent,
+            agent: secure ? route.httpsAgent : route.httpAgent,
             signal: postOptions.signal,
           });
 
@@ -170,7 +231,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
         () =>
           fail(
             'taxii_timeout',
-            `No connection to ${target.host}${proxy ? ` through the proxy ${proxy.display}` : ''} within ${settings.connectTimeoutMs / 1000} s.`,
+            `No connection to ${target.host}${proxy ? ` through the proxy ${proxy.label}` : ''} within ${settings.connectTimeoutMs / 1000} s.`,
             true,
             undefined,
             'Check the address, the port and any firewall or proxy in between; the connect timeout is configurable (ctimeout).',
@@ -212,6 +273,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
             freshConnection,
             answerStarted,
             viaProxy: proxy !== undefined,
+            ...(proxy ? { proxy } : {}),
           }),
         );
       });
@@ -219,6 +281,12 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
       req.on('response', (res) => {
         clearTimeout(connectTimer);
         answerStarted = true;
+        if (viaHttpProxy && res.statusCode === 407) {
+          // The forward proxy's own answer, not the TAXII server's: the same error as a refused CONNECT.
+          res.resume();
+          failWith(proxyError(proxy, displayUrl(target), 407));
+          return;
+        }
         const chunks: Buffer[] = [];
         let size = 0;
         let stream: Readable = res;
@@ -260,9 +328,15 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
   return {
     post,
     info,
+    proxyInfo(url: string): ProxyRouteInfo {
+      const { route, source } = routeFor(new URL(url));
+      return { ...(route.proxy ? { proxy: route.proxy.display } : {}), source };
+    },
     close() {
-      httpAgent.destroy();
-      httpsAgent.destroy();
+      for (const route of routes.values()) {
+        route.httpAgent.destroy();
+        route.httpsAgent.destroy();
+      }
     },
   };
 }

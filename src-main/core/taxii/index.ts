@@ -19,7 +19,7 @@ export type { TaxiiTransportCode, TaxiiProtocolCode } from './errors';
 export { taxiiRequestHeaders, displayUrl } from './transport';
 export type { TaxiiTransport, TaxiiHttpResponse, TaxiiPostOptions } from './transport';
 export { createHttpTransport } from './http-transport';
-export type { HttpTransport, HttpTransportInfo, HttpTransportOptions, HttpTransportTls } from './http-transport';
+export type { HttpTransport, HttpTransportInfo, HttpTransportOptions, HttpTransportTls, ProxyRouteInfo } from './http-transport';
 export type { ClientCertificateInfo, TlsMaterial } from './tls-context';
 export { taxiiTransportFromConfig, tlsFromConfig, basicAuthHeader } from './from-config';
 export type { TransportFromConfigOptions } from './from-config';

@@ -423,7 +423,7 @@ describe('through an HTTP proxy', () => {
     expect(s.requests[0]?.headers['proxy-authorization']).toBeUndefined();
   });
 
-  it('wrong or missing proxy credentials: "proxy auth" for CONNECT, HTTP 407 for forwarding', async () => {
+  it('wrong or missing proxy credentials: "proxy auth", for CONNECT and for forwarding alike', async () => {
     const s = await mtlsServer();
     const e = await rejection(pollAll(s.urls.poll, transport({ proxy: proxy.url, tls: { ca: ca.cert, cert: client.cert, key: client.key } })), TaxiiTransportError);
     expect(e.code).toBe('taxii_proxy_auth');
@@ -437,8 +437,11 @@ describe('through an HTTP proxy', () => {
     expect(wrong.message).not.toContain('nope');
 
     const plain = await taxiiServer({ blocks: makeBlocks(1) });
-    const http407 = await rejection(exchange(plain.urls.discovery, buildDiscoveryRequest(), { transport: transport({ proxy: proxy.url }) }), TaxiiHttpError);
-    expect(http407.status).toBe(407);
+    // A 407 from a forward proxy is the proxy's answer, never the TAXII server's: the same error as a refused CONNECT.
+    const http407 = await rejection(exchange(plain.urls.discovery, buildDiscoveryRequest(), { transport: transport({ proxy: proxy.url }) }), TaxiiTransportError);
+    expect(http407.code).toBe('taxii_proxy_auth');
+    expect(http407.detail).toMatchObject({ status: 407, proxySource: 'flare.taxii.proxy' });
+    expect(plain.requests).toHaveLength(0);
   });
 
   it('a proxy that is not running is named as the proxy, not the TAXII server', async () => {

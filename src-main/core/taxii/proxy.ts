@@ -10,14 +10,20 @@
  *
  * Proxy credentials come from the proxy URL (`http://user:pass@proxy:3128`) and go out as Proxy-Authorization
  * (Basic); they are never logged.
+ *
+ * Which proxy (flare.taxii.proxy, an environment variable, or none) is decided per destination in
+ * ../net/env-proxy.ts; a setting remembers where it came from, so its errors say so and how to bypass it.
  */
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
+import { proxyBypassHint, proxyUrlProblem, type ProxySource } from '../net/env-proxy';
 import { classifySocketError } from './classify';
 import { TaxiiCredentialsError, TaxiiTransportError } from './errors';
+
+export const TAXII_PROXY_KEY = 'flare.taxii.proxy';
 
 export interface ProxySetting {
   url: URL;
@@ -25,24 +31,41 @@ export interface ProxySetting {
   authorization?: string;
   /** For logs and errors: scheme, host and port only. */
   display: string;
+  /** Where the proxy came from (the configuration key or an environment variable). */
+  source: ProxySource;
+  /** `display`, plus its origin when that is the environment: `http://proxy:3128 (from HTTPS_PROXY)`. */
+  label: string;
+  /** What to check or do when the proxy fails, naming its origin. */
+  hint: string;
 }
 
-export function parseProxy(value: string): ProxySetting {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new TaxiiCredentialsError('taxii_proxy_setting', 'The TAXII proxy setting is not a URL.', 'Set flare.taxii.proxy to a URL such as http://proxy.example:3128 (with user:password@ when the proxy needs credentials).');
+/** The proxy URL `value`; `source` says where it came from (default: flare.taxii.proxy). */
+export function parseProxy(value: string, source: ProxySource = { kind: 'config', key: TAXII_PROXY_KEY }): ProxySetting {
+  const fromEnv = source.kind === 'env';
+  const problem = proxyUrlProblem(value);
+  if (problem) {
+    throw new TaxiiCredentialsError(
+      'taxii_proxy_setting',
+      fromEnv ? `The proxy in the ${source.variable} environment variable ${problem}.` : `The TAXII proxy setting (${TAXII_PROXY_KEY}) ${problem}.`,
+      fromEnv
+        ? `Correct ${source.variable} (e.g. http://proxy.example:3128), or set ${TAXII_PROXY_KEY}=none to connect directly.`
+        : `Set ${TAXII_PROXY_KEY} to a URL such as http://proxy.example:3128 (with user:password@ when the proxy needs credentials), or to none.`,
+      { proxySource: fromEnv ? source.variable : TAXII_PROXY_KEY },
+    );
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new TaxiiCredentialsError('taxii_proxy_setting', `The TAXII proxy must be an http:// or https:// URL, not ${url.protocol}//.`, 'Set flare.taxii.proxy to a URL such as http://proxy.example:3128.');
-  }
+  const url = new URL(value);
   const display = `${url.protocol}//${url.host}`;
+  const setting: ProxySetting = { url, display, source, label: fromEnv ? `${display} (from ${source.variable})` : display, hint: proxyBypassHint(source, TAXII_PROXY_KEY) };
   if (url.username || url.password) {
     const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-    return { url, display, authorization: `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}` };
+    setting.authorization = `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
   }
-  return { url, display };
+  return setting;
+}
+
+/** Detail fields for errors through a proxy (never its credentials). */
+export function proxyDetail(proxy: ProxySetting): Record<string, unknown> {
+  return { proxy: proxy.display, proxySource: proxy.source.kind === 'env' ? proxy.source.variable : TAXII_PROXY_KEY };
 }
 
 export function proxyPort(proxy: ProxySetting): number {
@@ -70,18 +93,28 @@ interface ConnectionOptions {
 
 /** Error for a failed proxy step (never with the proxy's credentials). */
 export function proxyError(proxy: ProxySetting, target: string, status: number): TaxiiTransportError {
+  const fromEnv = proxy.source.kind === 'env';
   if (status === 407) {
     return new TaxiiTransportError(
       'taxii_proxy_auth',
-      proxy.authorization ? `The proxy ${proxy.display} did not accept its credentials (HTTP 407).` : `The proxy ${proxy.display} asks for credentials (HTTP 407).`,
-      { url: target, retryable: false, hint: 'Put the proxy user name and password in flare.taxii.proxy: http://user:password@proxy:port.', detail: { proxy: proxy.display, status } },
+      proxy.authorization ? `The proxy ${proxy.label} did not accept its credentials (HTTP 407).` : `The proxy ${proxy.label} asks for credentials (HTTP 407).`,
+      {
+        url: target,
+        retryable: false,
+        hint: fromEnv
+          ? `Put the proxy user name and password in the proxy URL (http://user:password@proxy:port). ${proxy.hint}`
+          : `Put the proxy user name and password in ${TAXII_PROXY_KEY}: http://user:password@proxy:port.`,
+        detail: { ...proxyDetail(proxy), status },
+      },
     );
   }
-  return new TaxiiTransportError('taxii_proxy', `The proxy ${proxy.display} refused to connect to ${target} (HTTP ${status}).`, {
+  return new TaxiiTransportError('taxii_proxy', `The proxy ${proxy.label} refused to connect to ${target} (HTTP ${status}).`, {
     url: target,
     retryable: status === 502 || status === 503 || status === 504,
-    hint: 'The proxy may not allow this host or port (CONNECT); ask its administrator, or check flare.taxii.proxy.',
-    detail: { proxy: proxy.display, status },
+    hint: fromEnv
+      ? `The proxy may not allow this host or port (CONNECT); ask its administrator. ${proxy.hint}`
+      : `The proxy may not allow this host or port (CONNECT); ask its administrator, or check ${TAXII_PROXY_KEY}.`,
+    detail: { ...proxyDetail(proxy), status },
   });
 }
 
@@ -129,11 +162,11 @@ export class TunnelAgent extends https.Agent {
     const timer = setTimeout(() => {
       connectRequest.destroy();
       finish(
-        new TaxiiTransportError('taxii_timeout', `The proxy ${proxy.display} did not open a tunnel to ${authority} within ${connectTimeoutMs / 1000} s.`, {
+        new TaxiiTransportError('taxii_timeout', `The proxy ${proxy.label} did not open a tunnel to ${authority} within ${connectTimeoutMs / 1000} s.`, {
           url: targetDisplay,
           retryable: true,
-          hint: 'Check flare.taxii.proxy and that the proxy can reach the TAXII server.',
-          detail: { phase: 'connect', proxy: proxy.display },
+          hint: `Check that the proxy can reach the TAXII server. ${proxy.hint}`,
+          detail: { phase: 'connect', ...proxyDetail(proxy) },
         }),
       );
     }, connectTimeoutMs);
@@ -164,12 +197,12 @@ export class TunnelAgent extends https.Agent {
     });
     connectRequest.once('error', (e: Error & { code?: string }) => {
       clearTimeout(timer);
-      const mapped = classifySocketError(e, { url: proxy.display, secure: proxy.url.protocol === 'https:', clientCertificate: false, freshConnection: true, answerStarted: false, viaProxy: true });
+      const mapped = classifySocketError(e, { url: proxy.display, secure: proxy.url.protocol === 'https:', clientCertificate: false, freshConnection: true, answerStarted: false, viaProxy: true, proxy });
       finish(
         new TaxiiTransportError(
           mapped.code === 'taxii_connection_refused' || mapped.code === 'taxii_host_not_found' ? 'taxii_proxy' : mapped.code,
-          `The proxy ${proxy.display} could not be used: ${lowerFirst(mapped.message.replace(/TAXII server/g, 'proxy'))}`,
-          { url: targetDisplay, retryable: mapped.retryable, cause: e, hint: 'Check flare.taxii.proxy (host and port) and that the proxy is running.', detail: { proxy: proxy.display, errorCode: e.code } },
+          `The proxy ${proxy.label} could not be used: ${lowerFirst(mapped.message.replace(/TAXII server/g, 'proxy'))}`,
+          { url: targetDisplay, retryable: mapped.retryable, cause: e, hint: `Check that the proxy is running. ${proxy.hint}`, detail: { ...proxyDetail(proxy), errorCode: e.code } },
         ),
       );
     });

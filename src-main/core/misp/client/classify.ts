@@ -9,12 +9,14 @@ import {
   MispNotFoundError,
   MispPermissionError,
   MispProtocolError,
+  MispProxyError,
   MispRejectedError,
   MispServerError,
   MispTimeoutError,
   MispTlsError,
   MispValidationError,
 } from './errors';
+import type { MispProxyInfo } from './options';
 
 /** One MISP answer as the HTTP layer hands it over. */
 export interface MispReply {
@@ -190,18 +192,77 @@ function innermostMessage(e: unknown): string {
   return message;
 }
 
+/** Connecting to the proxy itself failed with these codes (only the proxy's address is resolved and dialled). */
+const PROXY_UNREACHABLE: Record<string, string> = {
+  ECONNREFUSED: 'it refused the connection',
+  ENOTFOUND: 'its host name could not be resolved',
+  EAI_AGAIN: 'its host name could not be resolved',
+  EHOSTUNREACH: 'there is no route to it',
+  ENETUNREACH: 'there is no route to it',
+};
+
+/** The error for a failure of the proxy itself, or undefined when the failure is not the proxy's. */
+function proxyFailure(e: unknown, code: string | undefined, request: string, host: string, proxy: MispProxyInfo): MispError | undefined {
+  const detail = { ...(code ? { code } : {}), proxy: proxy.display, proxySource: proxy.origin };
+  const base = { request, cause: e, detail };
+  // undici's ProxyAgent: "Proxy response (407) !== 200 when HTTP Tunneling".
+  const status = /Proxy response \((\d{3})\)/.exec(innermostMessage(e))?.[1];
+  if (status !== undefined) {
+    const n = Number(status);
+    if (n === 407) {
+      const said = proxy.withCredentials ? 'did not accept its credentials' : 'asks for credentials';
+      return new MispProxyError('misp_proxy_auth', `The proxy ${proxy.label} ${said} (HTTP 407).`, {
+        ...base,
+        status: n,
+        hint: `Give the proxy user name and password in its URL (http://user:password@proxy:port). ${proxy.hint}`,
+      });
+    }
+    return new MispProxyError('misp_proxy', `The proxy ${proxy.label} refused to connect to MISP at ${host} (HTTP ${n}).`, {
+      ...base,
+      status: n,
+      retryable: n === 502 || n === 503 || n === 504,
+      hint: `The proxy may not allow this host or port (CONNECT); ask its administrator. ${proxy.hint}`,
+    });
+  }
+  const why = code !== undefined ? PROXY_UNREACHABLE[code] : undefined;
+  if (why !== undefined) {
+    return new MispProxyError('misp_proxy', `The proxy ${proxy.label} could not be used: ${why}.`, {
+      ...base,
+      retryable: code !== 'ENOTFOUND',
+      hint: `Check that the proxy is running. ${proxy.hint}`,
+    });
+  }
+  return undefined;
+}
+
 /**
- * The typed error for a request that threw instead of answering. `timedOut` is true when our own deadline ended it.
+ * The typed error for a request that threw instead of answering. `timedOut` is true when our own deadline ended it;
+ * `proxy` is the proxy the request went through, if any.
  */
-export function errorFromThrown(e: unknown, request: string, host: string, timedOut: boolean, tls: { https: boolean; clientCert: boolean } = { https: false, clientCert: false }): MispError {
+export function errorFromThrown(
+  e: unknown,
+  request: string,
+  host: string,
+  timedOut: boolean,
+  tls: { https: boolean; clientCert: boolean } = { https: false, clientCert: false },
+  proxy?: MispProxyInfo,
+): MispError {
   if (e instanceof MispError) return e;
   const code = errorCode(e);
   const base = { request, cause: e, ...(code ? { detail: { code } } : {}) };
   if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     return new MispTimeoutError(`MISP at ${host} did not answer ${request} in time.`, base);
   }
+  if (proxy) {
+    const failed = proxyFailure(e, code, request, host, proxy);
+    if (failed) return failed;
+  }
   if (code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new MispTimeoutError(`Could not connect to MISP at ${host} in time.`, { ...base, maybeProcessed: false });
+    return new MispTimeoutError(`Could not connect to MISP at ${host}${proxy ? ` through the proxy ${proxy.label}` : ''} in time.`, {
+      ...base,
+      maybeProcessed: false,
+      ...(proxy ? { hint: `Check that MISP is running and that the proxy can reach it. ${proxy.hint}` } : {}),
+    });
   }
   if (code && TLS_TRUST_CODES.has(code)) {
     return new MispTlsError(`The MISP server's certificate is not trusted (${code}).`, {

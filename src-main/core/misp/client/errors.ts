@@ -146,6 +146,17 @@ export class MispNetworkError extends MispError {
   }
 }
 
+/**
+ * The proxy between FLARE MISP and MISP failed: it cannot be reached, refused the tunnel, or wants (other)
+ * credentials (`misp_proxy_auth`). The request never reached MISP. The message names where the proxy came from when
+ * that is the environment, and the hint how to bypass it.
+ */
+export class MispProxyError extends MispError {
+  constructor(code: 'misp_proxy' | 'misp_proxy_auth', message: string, init: MispErrorInit = {}) {
+    super(code, message, { maybeProcessed: false, ...init });
+  }
+}
+
 /** TLS failed: the server's certificate is not trusted, or it wants a client certificate we did not give. */
 export class MispTlsError extends MispError {
   constructor(message: string, init: MispErrorInit = {}) {

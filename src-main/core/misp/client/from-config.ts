@@ -1,13 +1,16 @@
 /**
  * From the loaded configuration (`Config.misp`) to the client's options: reads the CA and client certificate files,
- * maps the keys, and says clearly what is missing.
+ * maps the keys, and says clearly what is missing. The proxy is flare.misp.proxy when set (`none` = never a proxy),
+ * else the standard environment variables for the MISP URL (HTTPS_PROXY / HTTP_PROXY with NO_PROXY; see
+ * ../../net/env-proxy.ts).
  */
 import { readFileSync } from 'node:fs';
 import type { MispConfig } from '../../config/config';
 import type { Logger } from '../../log/types';
+import { chooseProxy, type ProxyEnv } from '../../net/env-proxy';
 import type { EventDistribution } from '../model';
 import { MispConfigError } from './errors';
-import type { MispClientOptions } from './options';
+import { mispBaseUrl, MISP_PROXY_KEY, type MispClientOptions } from './options';
 
 function readPem(file: string, key: string): Buffer {
   try {
@@ -17,7 +20,13 @@ function readPem(file: string, key: string): Buffer {
   }
 }
 
-export function mispClientOptionsFromConfig(misp: MispConfig, extras: { logger?: Logger } = {}): MispClientOptions {
+export interface MispOptionsExtras {
+  logger?: Logger;
+  /** The environment the proxy variables are read from (default process.env). */
+  env?: ProxyEnv;
+}
+
+export function mispClientOptionsFromConfig(misp: MispConfig, extras: MispOptionsExtras = {}): MispClientOptions {
   if (!misp.configured || !misp.url || !misp.key) {
     throw new MispConfigError('MISP is not configured.', 'Set flare.misp.url (the MISP root) and misp.authorization.key (or FLARE_MISP_KEY).');
   }
@@ -35,7 +44,9 @@ export function mispClientOptionsFromConfig(misp: MispConfig, extras: { logger?:
   if (misp.caFile) options.ca = readPem(misp.caFile, 'flare.misp.ca');
   if (misp.clientCertFile) options.clientCert = readPem(misp.clientCertFile, 'flare.misp.client.cert');
   if (misp.clientKeyFile) options.clientKey = readPem(misp.clientKeyFile, 'flare.misp.client.key');
-  if (misp.proxy) options.proxy = misp.proxy;
+  const proxy = chooseProxy(mispBaseUrl(misp.url), misp.proxy, { key: MISP_PROXY_KEY, env: extras.env ?? process.env });
+  if (proxy.proxy !== undefined) options.proxy = proxy.proxy;
+  options.proxySource = proxy.source;
   if (extras.logger) options.logger = extras.logger;
   return options;
 }

@@ -2,10 +2,14 @@
  * The one place that talks HTTP to MISP: a bounded connection pool (undici Agent, or ProxyAgent through a proxy),
  * TLS verification always on with the configured CA and client certificate — never the process-wide CA variables —,
  * MISP's API headers on every request, a deadline per request, and typed errors.
+ *
+ * The proxy is decided before (flare.misp.proxy, else HTTPS_PROXY / HTTP_PROXY with NO_PROXY: from-config.ts and
+ * ../../net/env-proxy.ts); each client logs once which proxy it uses and where it came from, credentials masked.
  */
 import { Agent, ProxyAgent, fetch, type Dispatcher } from 'undici';
 import type { ConnectionOptions } from 'node:tls';
-import type { ResolvedMispOptions } from './options';
+import { describeProxyChoice } from '../../net/env-proxy';
+import { mispProxyInfo, type MispProxyInfo, type ResolvedMispOptions } from './options';
 import { errorFromReply, errorFromThrown, type MispReply } from './classify';
 import { MispProtocolError } from './errors';
 
@@ -41,10 +45,15 @@ export function createDispatcher(options: ResolvedMispOptions): Dispatcher {
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
   };
-  if (options.source.proxy) {
-    return new ProxyAgent({ uri: options.source.proxy, requestTls: { ...tls, timeout: options.connectTimeoutMs }, ...pool });
+  const proxy = options.proxy.proxy;
+  if (proxy !== undefined) {
+    // undici sends the URL's credentials only when both user and password are there; a user name alone counts too.
+    const url = new URL(proxy);
+    const token = url.username ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`, 'utf8').toString('base64')}` : undefined;
+    return new ProxyAgent({ uri: proxy, ...(token ? { token } : {}), requestTls: { ...tls, timeout: options.connectTimeoutMs }, ...pool });
   }
-  return new Agent({ ...pool, connect: { ...tls, timeout: options.connectTimeoutMs } });
+  const lookup = options.source.lookup ? { lookup: options.source.lookup } : {};
+  return new Agent({ ...pool, connect: { ...tls, ...lookup, timeout: options.connectTimeoutMs } });
 }
 
 /** `POST /events/add` — how requests are named in logs and errors (never with the key, never with the host). */
@@ -58,9 +67,16 @@ export class MispHttp {
   /** Requests sent so far (for run statistics and tests). */
   requestCount = 0;
 
+  /** The proxy requests go through, as errors name it. */
+  private readonly proxy?: MispProxyInfo;
+
   constructor(options: ResolvedMispOptions, dispatcher?: Dispatcher) {
     this.options = options;
     this.dispatcher = dispatcher ?? createDispatcher(options);
+    const proxy = mispProxyInfo(options.proxy);
+    if (proxy) this.proxy = proxy;
+    const said = describeProxyChoice(options.proxy, 'MISP', options.baseUrl);
+    options.logger[said.level](said.message);
   }
 
   get host(): string {
@@ -111,10 +127,17 @@ export class MispHttp {
       this.options.logger.debug(`${name} → ${response.status} (${this.options.now() - started} ms)`);
       return reply;
     } catch (e) {
-      const error = errorFromThrown(e, name, this.host, deadline.aborted, {
-        https: this.options.baseUrl.protocol === 'https:',
-        clientCert: this.options.source.clientCert !== undefined || this.options.source.pfx !== undefined,
-      });
+      const error = errorFromThrown(
+        e,
+        name,
+        this.host,
+        deadline.aborted,
+        {
+          https: this.options.baseUrl.protocol === 'https:',
+          clientCert: this.options.source.clientCert !== undefined || this.options.source.pfx !== undefined,
+        },
+        this.proxy,
+      );
       this.options.logger.debug(`${name} → ${error.code} (${this.options.now() - started} ms)`);
       throw error;
     }

@@ -16,6 +16,7 @@ export type { RetryPolicy } from './retry';
 export { DEFAULT_RETRY, backoffDelay, withRetry } from './retry';
 export { uploadAll } from './upload-all';
 export { mispClientOptionsFromConfig } from './from-config';
+export type { MispOptionsExtras } from './from-config';
 export type { Settled, UploadAllOptions } from './upload-all';
 export {
   MispError,
@@ -27,6 +28,7 @@ export {
   MispNotFoundError,
   MispPermissionError,
   MispProtocolError,
+  MispProxyError,
   MispRejectedError,
   MispServerError,
   MispSharingGroupError,

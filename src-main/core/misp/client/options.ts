@@ -1,8 +1,10 @@
 /**
  * What the MISP client needs to know, given explicitly (the config loader maps its keys onto this), checked once.
  */
+import type { LookupFunction } from 'node:net';
 import type { Logger } from '../../log/types';
 import { silentLogger } from '../../log/types';
+import { proxyBypassHint, proxyUrlProblem, type ProxyChoice, type ProxySource } from '../../net/env-proxy';
 import type { EventDistribution } from '../model';
 import { MispConfigError } from './errors';
 import { parseSharingGroupRef, type SharingGroupRef } from './sharing-group';
@@ -34,6 +36,13 @@ export interface MispClientOptions {
   connectTimeoutMs?: number;
   /** HTTP(S) proxy URL; HTTPS to MISP is tunnelled through it with CONNECT. */
   proxy?: string;
+  /**
+   * Where `proxy` came from — or, without one, why MISP is reached directly — for the log line and for errors
+   * (from-config.ts fills it from ../../net/env-proxy.ts). Default: flare.misp.proxy when `proxy` is set.
+   */
+  proxySource?: ProxySource;
+  /** Host name resolution for direct connections (tests). */
+  lookup?: LookupFunction;
   /** Upper bound of open connections to MISP (the pool size). */
   maxConnections: number;
   mode: ImportMode;
@@ -73,7 +82,43 @@ export interface ResolvedMispOptions extends Required<Pick<MispClientOptions, 'k
   random: () => number;
   /** The configured sharing group, not yet resolved to an id when given by uuid or name. */
   sharingGroup?: SharingGroupRef;
+  /** The proxy (URL possibly with credentials: never logged as it is) and where it came from. */
+  proxy: ProxyChoice;
   source: MispClientOptions;
+}
+
+export const MISP_PROXY_KEY = 'flare.misp.proxy';
+
+/** A proxy MISP requests go through, as errors describe it (never with its credentials). */
+export interface MispProxyInfo {
+  /** Scheme, host and port. */
+  display: string;
+  /** `display`, plus its origin when that is the environment: `http://proxy:3128 (from HTTPS_PROXY)`. */
+  label: string;
+  source: ProxySource;
+  /** The environment variable or configuration key it came from. */
+  origin: string;
+  /** The proxy URL carries user:password (sent as Proxy-Authorization). */
+  withCredentials: boolean;
+  /** What to check or do when it fails, naming its origin. */
+  hint: string;
+}
+
+/** How errors describe the proxy of a choice, or undefined for a direct connection. */
+export function mispProxyInfo(choice: ProxyChoice): MispProxyInfo | undefined {
+  if (choice.proxy === undefined) return undefined;
+  const url = new URL(choice.proxy);
+  const display = `${url.protocol}//${url.host}`;
+  const source = choice.source;
+  const fromEnv = source.kind === 'env';
+  return {
+    display,
+    label: fromEnv ? `${display} (from ${source.variable})` : display,
+    source,
+    origin: fromEnv ? source.variable : MISP_PROXY_KEY,
+    withCredentials: Boolean(url.username || url.password),
+    hint: proxyBypassHint(source, MISP_PROXY_KEY),
+  };
 }
 
 const KEY_SHAPE = /^[a-zA-Z0-9]{40}$/;
@@ -124,11 +169,17 @@ export function resolveOptions(options: MispClientOptions): ResolvedMispOptions 
   if (options.distribution === 4 && sharingGroup === undefined) {
     throw new MispConfigError('Distribution 4 (sharing group) needs a sharing group id, uuid or name.', 'Set flare.misp.sharing-group, or choose another distribution.');
   }
-  if (options.proxy !== undefined) {
-    try {
-      new URL(options.proxy);
-    } catch {
-      throw new MispConfigError(`The proxy "${options.proxy}" is not a URL.`, 'Give the proxy as http://host:port.');
+  const proxy: ProxyChoice =
+    options.proxy !== undefined
+      ? { proxy: options.proxy, source: options.proxySource ?? { kind: 'config', key: MISP_PROXY_KEY } }
+      : { source: options.proxySource ?? { kind: 'none' } };
+  if (proxy.proxy !== undefined) {
+    // Never echo the value: it may carry the proxy password.
+    const problem = proxyUrlProblem(proxy.proxy);
+    if (problem) {
+      throw proxy.source.kind === 'env'
+        ? new MispConfigError(`The proxy in the ${proxy.source.variable} environment variable ${problem}.`, `Correct ${proxy.source.variable} (e.g. http://proxy.example:3128), or set ${MISP_PROXY_KEY}=none to reach MISP directly.`)
+        : new MispConfigError(`The MISP proxy setting (${MISP_PROXY_KEY}) ${problem}.`, `Give the proxy as http://host:port (with user:password@ when it needs credentials), or none.`);
     }
   }
   return {
@@ -147,6 +198,7 @@ export function resolveOptions(options: MispClientOptions): ResolvedMispOptions 
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
     ...(sharingGroup !== undefined && { sharingGroup }),
+    proxy,
     source: options,
   };
 }
