@@ -2,7 +2,7 @@ import { describe, it, expect, beforeEach } from 'vitest';
 import { mkdtempSync, writeFileSync, readFileSync, cpSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig, ConfigError, ConfigStore, configView, mispRoot, resolveConfigDir, MASK } from './index';
+import { loadConfig, ConfigError, ConfigStore, configView, mispRoot, resolveConfigDir, secretValues, MASK } from './index';
 import { REPO_ROOT } from '../../../test/paths';
 
 const SHIPPED = path.join(REPO_ROOT, 'config');
@@ -235,6 +235,23 @@ describe('reload and save', () => {
     expect(differing).toEqual(['stixtransclient.poll.baseurl=https\\://taxii.test/poll', 'stixtransclient.source.collection=system.Default', 'mtc.quartz.frequency=15']);
     expect(readFileSync(path.join(dir, 'application.properties'), 'utf8')).toContain('\nrtimeout=30000\n');
     expect(store.current.config.taxii.configured).toBe(true);
+  });
+
+  it('a URL password (a proxy with credentials) is masked in the view, redacted from logs, and kept when saved back as shown', () => {
+    const dir = copyConfig(SHIPPED);
+    withLine(dir, 'config.properties', 'flare.taxii.proxy', 'http://ops:p%40ss-w0rd@proxy.corp:3128');
+    const store = new ConfigStore(dir, {});
+    const shown = configView(store.current).entries.find((e) => e.key === 'flare.taxii.proxy')!;
+    expect(shown.value).toBe(`http://ops:${MASK}@proxy.corp:3128`);
+    expect(JSON.stringify(configView(store.current))).not.toContain('p%40ss-w0rd');
+    expect(secretValues(store.current)).toEqual(expect.arrayContaining(['p%40ss-w0rd', 'p@ss-w0rd']));
+    // Saved back as the view shows it (another port): the password in force stays.
+    store.save({ 'flare.taxii.proxy': `http://ops:${MASK}@proxy.corp:8080` });
+    expect(store.current.entries.get('flare.taxii.proxy')?.text).toBe('http://ops:p%40ss-w0rd@proxy.corp:8080');
+    // A new password replaces it; the mask with no password to keep is refused.
+    store.save({ 'flare.taxii.proxy': 'http://ops:new-one@proxy.corp:8080' });
+    expect(store.current.entries.get('flare.taxii.proxy')?.text).toBe('http://ops:new-one@proxy.corp:8080');
+    expect(() => store.save({ 'flare.misp.proxy': `http://ops:${MASK}@proxy.corp:3128` })).toThrow(/no password to keep/);
   });
 
   it('save refuses an invalid value and writes nothing', () => {

@@ -14,6 +14,23 @@ import type { ConfigEntryView, ConfigView } from '../../../shared/api';
 
 export const MASK = '••••••';
 
+/**
+ * The password of a URL written with credentials (`http://user:password@proxy:3128`, a proxy or a feed URL): the
+ * key is not a secret, but that part is. Shown masked, redacted from logs, and kept when the view's masked text is
+ * saved back unchanged.
+ */
+const URL_PASSWORD = /^(\s*[a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*:)([^\s/?#@]*)@/i;
+
+function urlPassword(text: string): string | undefined {
+  const p = URL_PASSWORD.exec(text)?.[2];
+  return p ? p : undefined;
+}
+
+/** The text with a URL password masked (unchanged when there is none). */
+export function maskUrlPassword(text: string): string {
+  return urlPassword(text) === undefined ? text : text.replace(URL_PASSWORD, `$1${MASK}@`);
+}
+
 export class ConfigStore {
   private loaded: LoadedConfig;
 
@@ -61,10 +78,19 @@ export class ConfigStore {
       }
       // A key already in a file stays in that file; a new key goes to the file it belongs to.
       const existing = this.loaded.entries.get(key);
+      // The view shows a URL's password masked: saved back as shown, the password in force is kept.
+      let text = value;
+      if (text !== null && urlPassword(text) === MASK) {
+        const current = existing ? urlPassword(existing.text) : undefined;
+        if (current === undefined) {
+          throw new FlareError('config_bad_value', `Cannot save ${key}: the URL's password is the mask (${MASK}), and there is no password to keep.`, { hint: 'Type the password into the URL.' });
+        }
+        text = text.replace(URL_PASSWORD, (_m, head: string) => `${head}${current}@`);
+      }
       const file: ConfigFileName = existing?.file ?? spec?.file ?? 'config.properties';
       const editor = editorFor(file);
-      if (value === null) editor.deleteAll(key);
-      else editor.upsert(key, value);
+      if (text === null) editor.deleteAll(key);
+      else editor.upsert(key, text);
     }
     const texts: ConfigTexts = {};
     for (const [file, editor] of editors) texts[file] = ensureNewline(editor.format());
@@ -106,7 +132,7 @@ export function configView(loaded: LoadedConfig): ConfigView {
     const isSet = e.text !== '';
     const view: ConfigEntryView = {
       key: e.key,
-      value: secret ? (isSet ? MASK : '') : e.text,
+      value: secret ? (isSet ? MASK : '') : maskUrlPassword(e.text),
       isSet,
       source: e.source,
       secret,
@@ -138,5 +164,21 @@ export function configView(loaded: LoadedConfig): ConfigView {
 
 /** Every secret value in force, so the logger can redact them wherever they appear. */
 export function secretValues(loaded: LoadedConfig): string[] {
-  return [...loaded.entries.values()].filter((e) => isSecretKey(e.key) && e.text !== '').map((e) => e.text);
+  const out: string[] = [];
+  for (const e of loaded.entries.values()) {
+    if (isSecretKey(e.key)) {
+      if (e.text !== '') out.push(e.text);
+      continue;
+    }
+    const password = urlPassword(e.text);
+    if (password === undefined) continue;
+    out.push(password);
+    try {
+      const decoded = decodeURIComponent(password);
+      if (decoded !== password) out.push(decoded);
+    } catch {
+      // not %-encoded: the raw text is what could appear
+    }
+  }
+  return out;
 }
