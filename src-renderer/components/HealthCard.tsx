@@ -1,4 +1,21 @@
 import type { HealthResult } from '../../shared/api';
+import { healthFacts } from '../health/facts';
+
+/** What the check found (version, organisation, role, permissions, collection, certificate, proxy…). */
+function HealthFacts(props: { result?: HealthResult; testId: string }) {
+  const facts = healthFacts(props.result);
+  if (facts.length === 0) return null;
+  return (
+    <dl className="facts" data-testid={props.testId}>
+      {facts.map((f) => (
+        <div key={f.label} className={f.warn ? 'warn' : undefined}>
+          <dt>{f.label}</dt>
+          <dd>{f.value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
 
 /** One health check: the button, the verdict, and — when it failed — why and what to do. */
 export function HealthCard(props: { title: string; result?: HealthResult; busy: boolean; onCheck: () => void; testId: string }) {
@@ -21,6 +38,7 @@ export function HealthCard(props: { title: string; result?: HealthResult; busy: 
       {result?.resource && <p className="muted mono">{result.resource}</p>}
       {result?.reason && <p className="reason">{result.reason}</p>}
       {result?.hint && <p className="hint">{result.hint}</p>}
+      <HealthFacts result={result} testId={`${props.testId}-facts`} />
     </section>
   );
 }
