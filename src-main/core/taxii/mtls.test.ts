@@ -14,7 +14,6 @@ import { startTaxiiServer, type TaxiiServerOptions, type TaxiiTestServer } from 
 import { startConnectProxy, type ConnectProxy } from '../../../test/taxii-server/connect-proxy';
 import { encryptKey, pkcs12, TestCa, type KeyAndCert } from '../../../test/certs/pki';
 import type { TaxiiConfig } from '../config/config';
-import type { Logger } from '../log/types';
 import { buildDiscoveryRequest } from './build-messages';
 import { TaxiiCredentialsError, TaxiiHttpError, TaxiiTransportError } from './errors';
 import { exchange } from './exchange';
@@ -23,6 +22,7 @@ import { createHttpTransport, type HttpTransport, type HttpTransportOptions } fr
 import { poll } from './poll';
 import { discover } from './services';
 import { TaxiiStatusError } from './status';
+import { memoryLogger } from '../../../test/support/memory-logger';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -39,18 +39,6 @@ beforeAll(() => {
   client = ca.clientCert();
   ecClient = ca.ecClientCert();
 });
-
-function memoryLogger(): { logger: Logger; lines: string[] } {
-  const lines: string[] = [];
-  const logger: Logger = {
-    error: (m) => void lines.push(`error ${m}`),
-    warn: (m) => void lines.push(`warn ${m}`),
-    info: (m) => void lines.push(`info ${m}`),
-    debug: (m) => void lines.push(`debug ${m}`),
-    child: () => logger,
-  };
-  return { logger, lines };
-}
 
 function transport(options: HttpTransportOptions = {}): HttpTransport {
   const t = createHttpTransport(options);

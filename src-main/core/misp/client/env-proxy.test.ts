@@ -5,7 +5,6 @@
  * process.env is never touched.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import type { LookupFunction } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +18,8 @@ import { MispClient } from './client';
 import { MispConfigError, MispProxyError } from './errors';
 import { mispClientOptionsFromConfig } from './from-config';
 import type { MispHealth } from './health';
+import { memoryLogger } from '../../../../test/support/memory-logger';
+import { corpDns } from '../../../../test/support/corp-dns';
 
 const HOST = 'misp.corp.test';
 
@@ -42,28 +43,6 @@ beforeAll(async () => {
     await plain.close();
   };
 });
-
-/** Resolves *.corp.test to 127.0.0.1 for direct connections; anything else is "not found". */
-const corpDns: LookupFunction = (hostname, options, callback) => {
-  const cb = callback as (...args: unknown[]) => void;
-  if (!hostname.endsWith('.corp.test')) {
-    process.nextTick(() => cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname })));
-    return;
-  }
-  process.nextTick(() => ((options as { all?: boolean }).all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)));
-};
-
-function memoryLogger(): { logger: Logger; lines: string[] } {
-  const lines: string[] = [];
-  const logger: Logger = {
-    error: (m) => void lines.push(`error ${m}`),
-    warn: (m) => void lines.push(`warn ${m}`),
-    info: (m) => void lines.push(`info ${m}`),
-    debug: (m) => void lines.push(`debug ${m}`),
-    child: () => logger,
-  };
-  return { logger, lines };
-}
 
 async function proxyServer(options: ConnectProxyOptions = {}): Promise<ConnectProxy> {
   const p = await startConnectProxy({ hosts: { [HOST]: '127.0.0.1' }, ...options });
