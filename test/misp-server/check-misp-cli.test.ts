@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../paths';
 import { tempConfigDir } from '../support/config-dir';
-import { ROLES, startMispServer, TEST_MISP_KEY, type MispTestServer } from './index';
+import { HOME_ORG, OTHER_ORG, ROLES, startMispServer, TEST_MISP_KEY, type MispTestServer } from './index';
 
 const BIN = path.join(REPO_ROOT, 'bin', 'flare-misp.mjs');
 const USER_KEY = 'UserRoleKey00000000000000000000000000009';
@@ -59,6 +59,27 @@ describe('flare-misp check misp', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('NOT OK (HTTP 200)');
     expect(r.stdout).toContain('missing: perm_publish');
+  });
+
+  it('names the sharing group it resolved, or why the key cannot use it (exit 1)', async () => {
+    const withGroups = await startMispServer({
+      users: [{ key: TEST_MISP_KEY, org: HOME_ORG }],
+      sharingGroups: [
+        { id: 42, uuid: 'c0ffee00-1234-4abc-8def-000000000042', name: 'FLARE Partners', members: [OTHER_ORG] },
+        { id: 43, uuid: 'c0ffee00-1234-4abc-8def-000000000043', name: 'Their group', org: OTHER_ORG, members: [] },
+      ],
+    });
+    try {
+      const settings = { 'flare.misp.url': withGroups.url, 'misp.authorization.key': TEST_MISP_KEY, 'flare.misp.distribution': '4' };
+      const ok = await cli('check', 'misp', '--config-dir', configWith({ ...settings, 'flare.misp.sharing-group': 'FLARE Partners' }));
+      expect(ok.status).toBe(0);
+      expect(ok.stdout).toContain('  sharing group: FLARE Partners (id 42)');
+      const theirs = await cli('check', 'misp', '--config-dir', configWith({ ...settings, 'flare.misp.sharing-group': 'c0ffee00-1234-4abc-8def-000000000043' }));
+      expect(theirs.status).toBe(1);
+      expect(theirs.stdout).toContain('  sharing group uuid c0ffee00-1234-4abc-8def-000000000043: No sharing group with uuid');
+    } finally {
+      await withGroups.close();
+    }
   });
 
   it('says MISP is not configured when it is not', async () => {

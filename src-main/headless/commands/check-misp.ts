@@ -10,6 +10,11 @@ function describeHealth(h: MispHealth): string {
   const lines = [`MISP ${h.resource}: ${h.ok ? 'OK' : 'NOT OK'} (HTTP ${h.statusCode})`, `  ${h.message}`];
   if (h.version) lines.push(`  version ${h.version}${h.organisation ? `, organisation ${h.organisation}` : ''}${h.user ? `, user ${h.user}` : ''}${h.role ? `, role ${h.role}` : ''}`);
   for (const gap of h.missingPermissions) lines.push(`  ${gap.required ? 'missing' : 'limited'}: ${gap.permission} — ${gap.consequence}`);
+  const sg = h.sharingGroup;
+  if (sg) {
+    const found = sg.name !== undefined ? `${sg.name} (id ${sg.id})` : sg.id !== undefined ? `id ${sg.id}` : sg.configured;
+    lines.push(sg.problem !== undefined ? `  sharing group ${sg.configured}: ${sg.problem}` : `  sharing group: ${found}`);
+  }
   if (h.hint) lines.push(`  hint: ${h.hint}`);
   return lines.join('\n');
 }
