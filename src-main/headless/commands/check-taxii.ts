@@ -11,7 +11,7 @@ function describeHealth(h: HealthResult): string {
   if (h.reason) lines.push(`  ${h.reason}`);
   const cert = d.clientCertificate as { format?: string; reader?: string; subject?: string; notAfter?: string } | undefined;
   if (cert) lines.push(`  client certificate: ${cert.subject ?? '(subject unknown)'}${cert.notAfter ? `, valid until ${cert.notAfter}` : ''} (${cert.format}, read by ${cert.reader})`);
-  if (typeof d.proxy === 'string') lines.push(`  proxy: ${d.proxy}`);
+  if (typeof d.proxy === 'string') lines.push(`  proxy: ${d.proxy}${typeof d.proxyFrom === 'string' ? ` (from ${d.proxyFrom})` : ''}`);
   const services = d.services as { type: string; address: string }[] | undefined;
   for (const s of services ?? []) lines.push(`  service: ${s.type} ${s.address}`);
   const collections = d.collections as { name: string; type?: string; available?: boolean }[] | undefined;
