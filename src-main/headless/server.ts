@@ -14,6 +14,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ADMIN_EVENTS, ADMIN_METHODS, type AdminApi, type AdminEventName, type AdminEvents } from '../../shared/api';
 import { FlareError, toApiError } from '../core/errors';
+import { isLoopbackHost as isLoopback } from '../core/net/loopback';
 import type { Logger } from '../core/log/types';
 import { LEGACY_ROUTES } from './legacy';
 
@@ -62,10 +63,6 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
   '.woff2': 'font/woff2',
 };
-
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
-}
 
 /** HTTP status for an error code: the caller's fault, not ours, where that is known. */
 function statusFor(code: string): number {

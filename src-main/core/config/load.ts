@@ -10,11 +10,9 @@ import { Properties } from 'properties-file/parser';
 import { FlareError } from '../errors';
 import { KEYS, KEY_INDEX, LEGACY_CURSOR_KEY, isSecretKey, type ConfigFileName, type KeySpec } from './keys';
 import { SAFE_DISTRIBUTION_POLICY, type Config, type DistributionPolicy, type LogLevelName, type MispImportMode, type ProcessType, type TaxiiClientAuth } from './config';
+import { mentionsUrlCredentials } from './url-credentials';
 
 export const CONFIG_FILES: readonly ConfigFileName[] = ['config.properties', 'application.properties'];
-
-/** `scheme://user:password@…`: a value that must not be repeated in an error message. */
-const CREDENTIALS_IN_URL = /\/\/[^/@\s]*:[^/@\s]*@/;
 
 export interface ConfigIssue {
   severity: 'error' | 'warning';
@@ -176,7 +174,7 @@ export function loadConfig(dir: string, env: NodeJS.ProcessEnv = process.env, te
       } else {
         const expected = parsed.error.issues[0]?.message ?? 'invalid value';
         // Not echoed: secrets, and URLs carrying user:password@ (a proxy URL with its password).
-        const shown = isSecretKey(spec.key) || CREDENTIALS_IN_URL.test(entry.text) ? '' : `, found "${entry.text}"`;
+        const shown = isSecretKey(spec.key) || mentionsUrlCredentials(entry.text) ? '' : `, found "${entry.text}"`;
         issues.push({ severity: 'error', ...where, message: `${expected}${shown}` });
         // Keep assembling with the default so every other problem is found in the same pass.
         entry.text = spec.default ?? '';

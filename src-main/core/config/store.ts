@@ -11,25 +11,10 @@ import { FlareError } from '../errors';
 import { KEY_INDEX, LEGACY_CURSOR_KEY, isSecretKey, type ConfigFileName } from './keys';
 import { loadConfig, formatIssue, type ConfigTexts, type LoadedConfig } from './load';
 import type { ConfigEntryView, ConfigView } from '../../../shared/api';
+import { urlPassword, withUrlPassword } from './url-credentials';
 
 export const MASK = '••••••';
 
-/**
- * The password of a URL written with credentials (`http://user:password@proxy:3128`, a proxy or a feed URL): the
- * key is not a secret, but that part is. Shown masked, redacted from logs, and kept when the view's masked text is
- * saved back unchanged.
- */
-const URL_PASSWORD = /^(\s*[a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*:)([^\s/?#@]*)@/i;
-
-function urlPassword(text: string): string | undefined {
-  const p = URL_PASSWORD.exec(text)?.[2];
-  return p ? p : undefined;
-}
-
-/** The text with a URL password masked (unchanged when there is none). */
-export function maskUrlPassword(text: string): string {
-  return urlPassword(text) === undefined ? text : text.replace(URL_PASSWORD, `$1${MASK}@`);
-}
 
 export class ConfigStore {
   private loaded: LoadedConfig;
@@ -85,7 +70,7 @@ export class ConfigStore {
         if (current === undefined) {
           throw new FlareError('config_bad_value', `Cannot save ${key}: the URL's password is the mask (${MASK}), and there is no password to keep.`, { hint: 'Type the password into the URL.' });
         }
-        text = text.replace(URL_PASSWORD, (_m, head: string) => `${head}${current}@`);
+        text = withUrlPassword(text, current);
       }
       const file: ConfigFileName = existing?.file ?? spec?.file ?? 'config.properties';
       const editor = editorFor(file);
@@ -132,7 +117,7 @@ export function configView(loaded: LoadedConfig): ConfigView {
     const isSet = e.text !== '';
     const view: ConfigEntryView = {
       key: e.key,
-      value: secret ? (isSet ? MASK : '') : maskUrlPassword(e.text),
+      value: secret ? (isSet ? MASK : '') : withUrlPassword(e.text, MASK),
       isSet,
       source: e.source,
       secret,

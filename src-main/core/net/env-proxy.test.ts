@@ -3,7 +3,8 @@
  * NO_PROXY matcher, loopback, masking. Every test passes its own environment; process.env is never touched.
  */
 import { describe, expect, it } from 'vitest';
-import { chooseProxy, describeProxyChoice, envProxyFor, isLoopbackHost, maskProxyUrl, matchNoProxy, proxyBypassHint, proxyOrigin, proxyUrlProblem, type ProxyEnv } from './env-proxy';
+import { chooseProxy, describeProxyChoice, envProxyFor, maskProxyUrl, matchNoProxy, proxyBypassHint, proxyOrigin, proxyUrlProblem, type ProxyEnv } from './env-proxy';
+import { isLoopbackHost } from './loopback';
 
 const KEY = 'flare.taxii.proxy';
 const choose = (target: string, configured: string | undefined, env: ProxyEnv) => chooseProxy(target, configured, { key: KEY, env });

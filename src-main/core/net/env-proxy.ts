@@ -22,6 +22,7 @@
  * `proxyBypassHint`).
  */
 import { BlockList, isIP } from 'node:net';
+import { isLoopbackHost } from './loopback';
 
 /** The environment to read (tests pass their own; default process.env). */
 export type ProxyEnv = Readonly<Record<string, string | undefined>>;
@@ -184,19 +185,6 @@ export function matchNoProxy(host: string, port: number, list: string): string |
     }
   }
   return undefined;
-}
-
-const LOOPBACK = new BlockList();
-LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK.addAddress('::1', 'ipv6');
-LOOPBACK.addSubnet('::ffff:127.0.0.0', 104, 'ipv6');
-
-/** `localhost`, `*.localhost`, 127.0.0.0/8 and ::1 (names are not resolved). */
-export function isLoopbackHost(host: string): boolean {
-  const name = normaliseName(host.replace(/^\[|\]$/g, ''));
-  if (name === 'localhost' || name.endsWith('.localhost')) return true;
-  const family = isIP(name);
-  return family !== 0 && LOOPBACK.check(name, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 /**

@@ -19,8 +19,9 @@ import { TaxiiCredentialsError, TaxiiTransportError } from './errors';
 import { taxiiTransportFromConfig } from './from-config';
 import { checkTaxiiHealth } from './health';
 import type { HttpTransport } from './http-transport';
-import { poll } from './poll';
 import { memoryLogger } from '../../../test/support/memory-logger';
+import { rejection } from '../../../test/support/errors';
+import { pollAll } from './testing';
 import { corpDns } from '../../../test/support/corp-dns';
 
 const HOST = 'taxii.corp.test';
@@ -76,22 +77,6 @@ function transportFor(pollUrl: string, env: ProxyEnv, over: Partial<TaxiiConfig>
   const t = taxiiTransportFromConfig(taxiiConfig(pollUrl, over), { env, lookup: corpDns, ...(logger ? { logger } : {}) });
   cleanups.push(() => t.close());
   return t;
-}
-
-async function pollAll(url: string, t: HttpTransport): Promise<number> {
-  let n = 0;
-  for await (const _ of poll('ais', {}, { url, transport: t, retry: { attempts: 1 } })) n++;
-  return n;
-}
-
-async function rejection<E extends Error>(p: Promise<unknown>, type: new (...args: never[]) => E): Promise<E> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(type);
-    return e as E;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('TAXII through proxies from the environment', () => {

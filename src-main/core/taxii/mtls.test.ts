@@ -19,10 +19,11 @@ import { TaxiiCredentialsError, TaxiiHttpError, TaxiiTransportError } from './er
 import { exchange } from './exchange';
 import { basicAuthHeader, taxiiTransportFromConfig } from './from-config';
 import { createHttpTransport, type HttpTransport, type HttpTransportOptions } from './http-transport';
-import { poll } from './poll';
 import { discover } from './services';
 import { TaxiiStatusError } from './status';
 import { memoryLogger } from '../../../test/support/memory-logger';
+import { rejection, thrown } from '../../../test/support/errors';
+import { pollAll } from './testing';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -55,32 +56,6 @@ async function taxiiServer(options: TaxiiServerOptions): Promise<TaxiiTestServer
 /** An HTTPS TAXII server that demands a client certificate signed by `ca`. */
 function mtlsServer(extra: TaxiiServerOptions = {}): Promise<TaxiiTestServer> {
   return taxiiServer({ blocks: makeBlocks(3), tls: { key: server.key, cert: server.cert, ca: ca.cert, requestCert: true, rejectUnauthorized: true }, ...extra });
-}
-
-async function pollAll(url: string, t: HttpTransport): Promise<number> {
-  let n = 0;
-  for await (const _ of poll('ais', {}, { url, transport: t, retry: { attempts: 1 } })) n++;
-  return n;
-}
-
-async function rejection<E extends Error>(p: Promise<unknown>, type: new (...args: never[]) => E): Promise<E> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(type);
-    return e as E;
-  }
-  throw new Error('expected a rejection');
-}
-
-function thrown<E extends Error>(f: () => unknown, type: new (...args: never[]) => E): E {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(type);
-    return e as E;
-  }
-  throw new Error('expected an error');
 }
 
 describe('mutual TLS: the client certificate forms admins have', () => {

@@ -6,7 +6,7 @@
 import type { CyboxObject, Marking, Observable, StixPackage } from '../../../stix/model/types';
 import { resolveRef, type IdIndex } from '../../../stix/index';
 import { scanModel, type ModelScan } from './scan';
-import type { AttributeDistribution, EventDistribution, MispAttribute, MispObject, MispObjectReference, MispTag } from '../../model';
+import type { EventDistribution, MispAttribute, MispObject, MispObjectReference, MispTag } from '../../model';
 import { defaultCategory, templateFor } from '../../validate/index';
 import { ConversionReport, derivedUuid, type MapObservable, type Mapped, type MappingContext } from '../contract';
 import { decide, policyMarkings, readMarkings, stricter, targetedId, type DistributionDecision, type MarkingFacts, type PolicySettings } from './markings';
@@ -370,10 +370,6 @@ export class BuildContext {
     return kept;
   }
 
-  /** Attribute distribution of a scope (undefined = inherit the event). */
-  static distributionOf(scope: Scope): AttributeDistribution | undefined {
-    return scope.distribution;
-  }
 }
 
 /** An observable standing for a CybOX object referenced directly (`<cybox:Object idref=…>`). */
