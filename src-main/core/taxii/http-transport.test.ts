@@ -12,6 +12,7 @@ import { createHttpTransport } from './http-transport';
 import { poll } from './poll';
 import { discover } from './services';
 import type { TaxiiTransport } from './transport';
+import { rejection } from '../../../test/support/errors';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -30,15 +31,7 @@ async function taxiiServer(options: Parameters<typeof startTaxiiServer>[0]): Pro
   return s;
 }
 
-async function transportError(p: Promise<unknown>): Promise<TaxiiTransportError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(TaxiiTransportError);
-    return e as TaxiiTransportError;
-  }
-  throw new Error('expected a transport error');
-}
+const transportError = (p: Promise<unknown>): Promise<TaxiiTransportError> => rejection(p, TaxiiTransportError);
 
 describe('the HTTP transport', () => {
   it('sends the TAXII 1.1 headers OpenTAXII requires', async () => {

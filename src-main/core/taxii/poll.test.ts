@@ -8,6 +8,7 @@ import { createHttpTransport } from './http-transport';
 import { countRecords, poll, type PollOptions, type PollProgress, type PolledBlock, type PollWindow } from './poll';
 import { discover, getCollectionInformation } from './services';
 import { STATUS_TYPES, statusCode, TaxiiStatusError } from './status';
+import { rejection } from '../../../test/support/errors';
 
 const servers: TaxiiTestServer[] = [];
 const transport = createHttpTransport();
@@ -45,15 +46,7 @@ async function pollAll(s: TaxiiTestServer, window: PollWindow = {}, options: Par
   return { blocks, summary: stream.summary, progress, waits };
 }
 
-async function failure(promise: Promise<unknown>): Promise<FlareError> {
-  try {
-    await promise;
-  } catch (e) {
-    expect(e).toBeInstanceOf(FlareError);
-    return e as FlareError;
-  }
-  throw new Error('expected the poll to fail');
-}
+const failure = (promise: Promise<unknown>): Promise<FlareError> => rejection(promise, FlareError);
 
 const docOf = (b: PolledBlock): string => (b.content.kind === 'xml' ? (b.content.documents[0] ?? '') : '');
 const labels = (blocks: PolledBlock[]): (string | undefined)[] => blocks.map((b) => b.timestampLabel);
