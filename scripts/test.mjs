@@ -15,6 +15,8 @@ mkdirSync('.tmp', { recursive: true });
 const args = new Set(process.argv.slice(2));
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const totals = { passed: 0, failed: 0, skipped: 0 };
+/** Every skipped test with its reason, printed before the summary: a skip is never silent. */
+const skippedTests = [];
 const failedPhases = [];
 
 function phase(name, cmd, cmdArgs, env = {}) {
@@ -43,6 +45,11 @@ if (vitest) {
   totals.passed += vitest.numPassedTests ?? 0;
   totals.failed += vitest.numFailedTests ?? 0;
   totals.skipped += (vitest.numPendingTests ?? 0) + (vitest.numTodoTests ?? 0);
+  for (const file of vitest.testResults ?? []) {
+    for (const t of file.assertionResults ?? []) {
+      if (t.status === 'skipped' || t.status === 'pending' || t.status === 'todo') skippedTests.push(`${path.relative(root, file.name)}: ${t.fullName ?? t.title}`);
+    }
+  }
 } else failedPhases.push('vitest report missing');
 
 if (!args.has('--no-e2e')) {
@@ -59,12 +66,27 @@ if (!args.has('--no-e2e')) {
         totals.passed += pw.stats.expected ?? 0;
         totals.failed += (pw.stats.unexpected ?? 0) + (pw.stats.flaky ?? 0);
         totals.skipped += pw.stats.skipped ?? 0;
+        const walk = (suite) => {
+          for (const spec of suite.specs ?? []) {
+            for (const t of spec.tests ?? []) {
+              if (t.status !== 'skipped') continue;
+              const why = (t.annotations ?? []).map((a) => a.description).filter(Boolean).join('; ');
+              skippedTests.push(`${suite.file ?? spec.file}: ${spec.title}${why ? ` [skipped: ${why}]` : ''}`);
+            }
+          }
+          for (const child of suite.suites ?? []) walk(child);
+        };
+        for (const suite of pw.suites ?? []) walk(suite);
       } else failedPhases.push('playwright report missing');
     }
   }
 }
 
 console.log('');
+if (skippedTests.length) {
+  console.log(`Skipped (${skippedTests.length}):`);
+  for (const t of skippedTests) console.log(`  - ${t}`);
+}
 if (failedPhases.length) console.log(`Failed phases: ${failedPhases.join(', ')}`);
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(failedPhases.length || totals.failed ? 1 : 0);

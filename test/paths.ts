@@ -1,15 +1,25 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 /** The repository root (this file sits in test/). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-/** The workplace's shared folder: it sits beside the checkout, in development and in CI. */
-export const SHARED_DIR = process.env.FLARE_SHARED_DIR ?? path.resolve(REPO_ROOT, '..', 'shared');
-export const REFERENCE_DIR = path.join(SHARED_DIR, 'reference');
-export const CORPUS_DIR = path.join(SHARED_DIR, 'corpus');
-export const TAXII_MESSAGES_DIR = path.join(REFERENCE_DIR, 'taxii-messages');
-export const MISP_DATA_DIR = path.join(REFERENCE_DIR, 'misp-data');
+/** The real STIX files the tests read, with their provenance and licences (test/fixtures/corpus/README.md). */
+export const CORPUS_DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'corpus');
+/** TAXII 1.1 exchanges recorded against OpenTAXII, and the normative schemas (test/fixtures/taxii/README.md). */
+export const TAXII_FIXTURES_DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'taxii');
+export const TAXII_MESSAGES_DIR = path.join(TAXII_FIXTURES_DIR, 'messages');
+
+/**
+ * The workplace's shared folder, when a checkout sits beside it (developers' machines). Nothing requires it: the
+ * few tests that use it (the corpus files withheld from the repository, the original copy of the MISP data) are
+ * skipped with their reason where it is absent — as in a user's clone.
+ */
+const SHARED_DIR = process.env.FLARE_SHARED_DIR ?? path.resolve(REPO_ROOT, '..', 'shared');
+/** Where the corpus files withheld from the repository (WITHHELD.tsv) may be found. */
+export const EXTRA_CORPUS_DIR = process.env.FLARE_EXTRA_CORPUS ?? path.join(SHARED_DIR, 'corpus');
+/** The MISP data as published (src-main/core/misp/data is our copy of it), when the shared folder is here. */
+export const SHARED_MISP_DATA_DIR: string | undefined = ((dir) => (existsSync(dir) ? dir : undefined))(path.join(SHARED_DIR, 'reference', 'misp-data'));
 
 /**
  * Every file below `dir` (recursively) whose name ends with `suffix` (case-insensitive; '' for all files), as full
@@ -26,4 +36,43 @@ export function filesUnder(dir: string, suffix = '.xml'): string[] {
   };
   walk(dir);
   return out.sort();
+}
+
+/**
+ * The full path of a corpus file given relative to the corpus (`owner__repo/path`): in the repository's corpus,
+ * else among the withheld files in EXTRA_CORPUS_DIR; undefined when it is in neither.
+ */
+export function corpusFile(rel: string): string | undefined {
+  for (const dir of [CORPUS_DIR, EXTRA_CORPUS_DIR]) {
+    const full = path.join(dir, rel);
+    if (existsSync(full)) return full;
+  }
+  return undefined;
+}
+
+/** The withheld corpus files that are present in EXTRA_CORPUS_DIR (for corpus-wide tests and benchmarks). */
+export function extraCorpusFiles(): string[] {
+  return WITHHELD.map((rel) => path.join(EXTRA_CORPUS_DIR, rel)).filter((f) => existsSync(f));
+}
+
+/** The corpus paths of the files withheld from the repository (third-party copyright; WITHHELD.tsv). */
+export const WITHHELD: readonly string[] = [
+  'STIXProject__schemas/samples/APT1/Appendix_D_FQDNs.xml',
+  'STIXProject__schemas/samples/APT1/Appendix_E_MD5s.xml',
+  'STIXProject__schemas/samples/APT1/Appendix_G_IOCs_Full.xml',
+  'STIXProject__schemas/samples/APT1/Appendix_G_IOCs_No_Observables.xml',
+  'STIXProject__schemas/samples/APT1/Mandiant_APT1_Report.xml',
+  'STIXProject__schemas/samples/Poison Ivy/fireeye-pivy-indicators.xml',
+  'STIXProject__schemas/samples/Poison Ivy/fireeye-pivy-report-with-indicators.xml',
+  'STIXProject__schemas/samples/Poison Ivy/fireeye-pivy-report.xml',
+];
+
+/**
+ * The STIX files of the corpus as `{ rel, file }` (rel = `owner__repo/path`): the repository's, then the withheld
+ * ones found in EXTRA_CORPUS_DIR — what the corpus-wide tests and benchmarks go through.
+ */
+export function allCorpusFiles(suffix = '.xml'): { rel: string; file: string }[] {
+  const own = filesUnder(CORPUS_DIR, suffix).map((file) => ({ rel: path.relative(CORPUS_DIR, file), file }));
+  const extra = extraCorpusFiles().map((file) => ({ rel: path.relative(EXTRA_CORPUS_DIR, file), file }));
+  return [...own, ...extra];
 }

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { validateXML } from 'xmllint-wasm';
-import { REFERENCE_DIR } from '../paths';
+import { TAXII_FIXTURES_DIR } from '../paths';
 
 export interface XsdResult {
   valid: boolean;
@@ -25,8 +25,8 @@ const DSIG = 'xmldsig-core-schema.xsd';
 let schema: { main: string; dsig: string } | undefined;
 function loadSchema(): { main: string; dsig: string } {
   schema ??= {
-    main: readFileSync(path.join(REFERENCE_DIR, MAIN), 'utf8'),
-    dsig: readFileSync(path.join(REFERENCE_DIR, DSIG), 'utf8'),
+    main: readFileSync(path.join(TAXII_FIXTURES_DIR, MAIN), 'utf8'),
+    dsig: readFileSync(path.join(TAXII_FIXTURES_DIR, DSIG), 'utf8'),
   };
   return schema;
 }

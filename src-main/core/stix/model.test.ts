@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CORPUS_DIR } from '../../../test/paths';
+import { CORPUS_DIR, corpusFile } from '../../../test/paths';
 import {
   childNamed,
   conditionOf,
@@ -24,9 +24,10 @@ import {
   type Observable,
   type StixPackage,
 } from './index';
+import { itWithCorpus } from '../../../test/support/corpus';
 
 function load(file: string): StixPackage {
-  return readPackage(readFileSync(path.join(CORPUS_DIR, file))).model;
+  return readPackage(readFileSync(corpusFile(file) ?? path.join(CORPUS_DIR, file))).model;
 }
 const AIS_DIR = 'STIXProject__python-stix/stix/test/extensions/marking/ais_test_files';
 
@@ -164,7 +165,7 @@ describe('compositions', () => {
 });
 
 describe('related objects and idref stubs (Poison Ivy)', () => {
-  it('reads Related_Objects with their relationship, as stubs that resolve to objects', () => {
+  itWithCorpus('STIXProject__schemas/samples/Poison Ivy/fireeye-pivy-indicators.xml')('reads Related_Objects with their relationship, as stubs that resolve to objects', () => {
     const pkg = load('STIXProject__schemas/samples/Poison Ivy/fireeye-pivy-indicators.xml');
     const objects: CyboxObject[] = [];
     walkModel(pkg, (c) => c.kind === 'object' && c.relatedObjects.length > 0 && objects.push(c));
@@ -222,7 +223,7 @@ describe('test mechanisms', () => {
 });
 
 describe('threat actors, campaigns and COAs', () => {
-  it('reads threat actor identities (Mandiant APT1 report)', () => {
+  itWithCorpus('STIXProject__schemas/samples/APT1/Mandiant_APT1_Report.xml')('reads threat actor identities (Mandiant APT1 report)', () => {
     const pkg = load('STIXProject__schemas/samples/APT1/Mandiant_APT1_Report.xml');
     const apt1 = pkg.threatActors.find((t) => t.id === 'mandiant:threat-actor-8dff0344-0c82-4079-8d04-6f3e4d9bd1df')!;
     expect(apt1.identity!.ciq!.organisationNames).toEqual(["People's Liberation Army Unit 61398", 'APT1']);
@@ -238,7 +239,7 @@ describe('threat actors, campaigns and COAs', () => {
     expect(gorilla.identity!.ciq!.personNames).toEqual(['Ugly Gorilla', 'Wang Dong', 'JackWang', 'Greenfield” (绿野)']);
   });
 
-  it('reads campaigns with their TTPs and attribution (Poison Ivy report)', () => {
+  itWithCorpus('STIXProject__schemas/samples/Poison Ivy/fireeye-pivy-report.xml')('reads campaigns with their TTPs and attribution (Poison Ivy report)', () => {
     const pkg = load('STIXProject__schemas/samples/Poison Ivy/fireeye-pivy-report.xml');
     const f = pkg.campaigns.find((c) => c.id === 'fireeye:campaign-700c8b90-fd16-40e9-8b80-00b0c8bc84ee')!;
     expect(f.title).toBe('F');
@@ -311,7 +312,7 @@ describe('markings on constructs', () => {
     expect(handling[0]!.structures[0]).toMatchObject({ modelName: 'TLP', modelRef: 'http://www.us-cert.gov/tlp/' });
   });
 
-  it('reads terms of use and simple markings (CISCP bulletin, APT1)', () => {
+  itWithCorpus('STIXProject__schemas/samples/APT1/Appendix_D_FQDNs.xml')('reads terms of use and simple markings (CISCP bulletin, APT1)', () => {
     const ciscp = load('anl-cyberscience__FlexTransform/FlexibleTransform/resources/sampleMessages/stix/CISCP_INDICATOR.1682097386.20.xml');
     const kinds = ciscp.header!.handling.flatMap((m) => m.structures.map((s) => s.kind));
     expect(kinds).toEqual(['tlp', 'simple']);

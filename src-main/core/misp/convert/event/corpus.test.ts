@@ -7,20 +7,21 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CORPUS_DIR, filesUnder } from '../../../../../test/paths';
+import { allCorpusFiles, CORPUS_DIR, corpusFile, filesUnder } from '../../../../../test/paths';
 import { readPackages, walkModel, type ExtractedPackage } from '../../../stix/index';
 import type { MispAttribute, MispEvent, MispObject } from '../../model';
 import { checkEvent } from '../../validate/index';
 import { buildEvent, type BuildEventOptions, type BuiltEvent } from './index';
 import { scanModel } from './scan';
 import { eventJson, summarizeReport } from './summary';
+import { itWithCorpus } from '../../../../../test/support/corpus';
 
 const AIS = 'STIXProject__python-stix/stix/test/extensions/marking/ais_test_files';
 const IDIOMS = 'STIXProject__stixproject.github.io/documentation/idioms';
 const CISCP = 'anl-cyberscience__FlexTransform/FlexibleTransform/resources/sampleMessages/stix';
 
 function load(file: string): ExtractedPackage {
-  const [p] = readPackages(readFileSync(path.join(CORPUS_DIR, file)));
+  const [p] = readPackages(readFileSync(corpusFile(file) ?? path.join(CORPUS_DIR, file)));
   return p!;
 }
 function convert(file: string, options: BuildEventOptions = { misp: { distribution: 3 } }): BuiltEvent {
@@ -176,7 +177,7 @@ describe('compositions and idrefs', () => {
 });
 
 describe('TTPs, threat actors, campaigns, exploit targets, test mechanisms, COAs', () => {
-  it('Mandiant APT1 report: threat actors, malware and tools as galaxy tags; the terms of use kept', () => {
+  itWithCorpus('STIXProject__schemas/samples/APT1/Mandiant_APT1_Report.xml')('Mandiant APT1 report: threat actors, malware and tools as galaxy tags; the terms of use kept', () => {
     const { event } = convert('STIXProject__schemas/samples/APT1/Mandiant_APT1_Report.xml');
     expect(event.info).toBe("APT1: Exposing One of China's Cyber Espionage Units");
     expect(event.distribution).toBe(0); // unmarked
@@ -319,7 +320,7 @@ describe('a re-issued AIS package', () => {
 describe('the whole corpus', () => {
   it('every package becomes a valid MISP event, byte-identical when converted again', { timeout: 180_000 }, () => {
     let events = 0;
-    for (const file of filesUnder(CORPUS_DIR)) {
+    for (const { file } of allCorpusFiles()) {
       let packages: ExtractedPackage[];
       try {
         packages = readPackages(readFileSync(file));
@@ -336,7 +337,7 @@ describe('the whole corpus', () => {
         events++;
       }
     }
-    expect(events).toBeGreaterThanOrEqual(80);
+    expect(events).toBeGreaterThanOrEqual(75);
   });
 
   it('the one-pass scan finds every construct the generic walk finds', { timeout: 60_000 }, () => {

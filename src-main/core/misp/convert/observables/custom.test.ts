@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { attr, mapCorpus, mapSnippet } from './testing';
+import { itWithCorpus } from '../../../../../test/support/corpus';
 
 describe('Custom, Code, unknown types', () => {
-  it('Code custom properties → text (Poison Ivy MFC class names)', () => {
+  itWithCorpus('STIXProject__schemas/samples/Poison Ivy/fireeye-pivy-indicators.xml')('Code custom properties → text (Poison Ivy MFC class names)', () => {
     const r = mapCorpus('STIXProject__schemas/samples/Poison Ivy/fireeye-pivy-indicators.xml', 'fireeye:observable-11061994-5eb1-4ac2-b019-b32aa3b28de8');
     expect(r.attributes).toEqual([
       attr('fireeye:object-56ee75ab-5ee7-48af-967e-23314135d1b9', { type: 'text', category: 'Other', value: 'CBricksDoc', to_ids: false, comment: 'Code custom property "MFC Class Name"' }),

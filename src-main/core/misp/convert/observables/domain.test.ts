@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attr, corpusPackage, mapCorpus, mapSnippet, rows, uuid, validationErrors } from './testing';
+import { itWithCorpus } from '../../../../../test/support/corpus';
 
 const PIVY = 'STIXProject__schemas/samples/Poison Ivy/fireeye-pivy-indicators.xml';
 const PHISHING = 'STIXProject__schemas/samples/STIX Use Case Examples content/Phishing/STIX-CybOX_Phishing_Email_Structured_Output_Example(with_Attached_File_Artifact_Object_Included_by_Reference).xml';
@@ -41,7 +42,7 @@ describe('DomainName, Hostname', () => {
     ]);
   });
 
-  it('Resolved_To an Address → one passive-dns object per address (FireEye Poison Ivy)', () => {
+  itWithCorpus(PIVY)('Resolved_To an Address → one passive-dns object per address (FireEye Poison Ivy)', () => {
     const r = mapCorpus(PIVY, 'fireeye:observable-ec628c50-5d13-44ee-8d20-0a9c5f6ee6dc');
     const id = 'fireeye:object-1727f41d-e734-4c1d-b3f4-1268e3decd0e';
     expect(r.attributes).toEqual([attr(id, { type: 'domain', category: 'Network activity', value: 'www.dnsserver.ns01.us', to_ids: false })]);

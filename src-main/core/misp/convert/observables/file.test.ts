@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attr, mapCorpus, mapSnippet, rows, uuid, validationErrors } from './testing';
+import { itWithCorpus } from '../../../../../test/support/corpus';
 
 const CTI = 'Cosive__cti-toolkit/tests/TEST-STIX-1.1.1.xml';
 const PIVY = 'STIXProject__schemas/samples/Poison Ivy/fireeye-pivy-indicators.xml';
@@ -48,7 +49,7 @@ describe('File', () => {
     expect(r.report.warnings.map((w) => [w.code, w.message])).toEqual([['placeholder', 'File File_Name: "N/A" is a placeholder, not a value; skipped.']]);
   });
 
-  it('a hash with related objects → a file object with references (Poison Ivy sample)', () => {
+  itWithCorpus(PIVY)('a hash with related objects → a file object with references (Poison Ivy sample)', () => {
     const r = mapCorpus(PIVY, 'fireeye:observable-6e9697fa-38a2-4ba7-adda-a6eb268099fa');
     const id = 'fireeye:object-2049611d-757c-4d46-830a-bf5becd26f39';
     expect(r.attributes).toEqual([]);
@@ -68,7 +69,7 @@ describe('File', () => {
     ]);
   });
 
-  it('custom properties only → text (coverage: text)', () => {
+  itWithCorpus(PIVY)('custom properties only → text (coverage: text)', () => {
     const r = mapCorpus(PIVY, 'fireeye:observable-e10ac689-0845-4cb5-b9d4-91e3a8332c05');
     expect(r.attributes).toEqual([
       attr('fireeye:object-96a294e2-9f63-41fc-897a-aa89858dd713', {

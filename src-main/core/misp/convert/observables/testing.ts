@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CORPUS_DIR } from '../../../../../test/paths';
+import { CORPUS_DIR, corpusFile } from '../../../../../test/paths';
 import { readPackages } from '../../../stix/index';
 import type { Observable, StixPackage } from '../../../stix/model/types';
 import { indexIds } from '../../../stix/model/walk';
@@ -31,7 +31,7 @@ const cache = new Map<string, StixPackage>();
 export function corpusPackage(file: string): StixPackage {
   let pkg = cache.get(file);
   if (pkg) return pkg;
-  let xml = readFileSync(path.join(CORPUS_DIR, file), 'utf8');
+  let xml = readFileSync(corpusFile(file) ?? path.join(CORPUS_DIR, file), 'utf8');
   if (/^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<cybox:Observables\b/.test(xml)) {
     xml = xml
       .replace(/<cybox:Observables\b/, '<stix:STIX_Package xmlns:stix="http://stix.mitre.org/stix-1" id="test:wrapped-1" version="1.1.1"><stix:Observables')
