@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { FlareService } from '../../core/service';
 import { LogHub, consoleSink } from '../../core/log/index';
 import { startServer } from '../server';
-import { PACKAGE_ROOT, packageVersion } from '../cli';
+import { PACKAGE_ROOT, exitWhenFlushed, packageVersion } from '../cli';
 import { headlessConfigDir, withConfigDir } from './common';
 
 /** `flare-misp serve`: the engine as a service, with the REST API, the old endpoints and the web UI. */
@@ -43,7 +43,7 @@ export function registerServe(program: Command): void {
         await running.close();
         await service.close();
         await hub.close();
-        process.exit(0);
+        await exitWhenFlushed(0);
       };
       process.once('SIGINT', () => void stop('SIGINT'));
       process.once('SIGTERM', () => void stop('SIGTERM'));
