@@ -1,10 +1,66 @@
 #!/usr/bin/env node
-// The `flare-misp` command. It runs the TypeScript sources through tsx's loader, so a checkout needs no build
-// step for the CLI or the headless server (`npm run -s flare -- <args>` runs this file too).
-import { register } from 'tsx/esm/api';
+// The `flare-misp` command: runs the bundle `npm run build` makes (dist-main/cli.mjs), so it starts in a blink.
+// In a checkout (src-main/ beside bin/) a missing bundle, or one older than the sources, is rebuilt first, once
+// (bin/build-cli.mjs: atomic, and safe when several processes start at once), so `npm run -s flare -- <args>`
+// always runs the current sources. FLARE_MISP_FROM_SOURCE=1 runs the TypeScript sources through tsx instead.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-register();
-const { main } = await import('../src-main/headless/cli.ts');
-const code = await main(process.argv.slice(2));
-// `serve` keeps running: only exit for commands that are finished.
-if (code !== undefined && code !== null && !globalThis.__flareKeepAlive) process.exit(code);
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const bundle = path.join(root, 'dist-main', 'cli.mjs');
+const fail = (line) => {
+  process.stderr.write(`flare-misp: ${line}\n`);
+  process.exitCode = 1;
+};
+
+/** The newest modification time of the files the bundle is built from (tests excluded): a few ms. */
+export function newestSource(dir = root) {
+  let newest = 0;
+  const walk = (d) => {
+    let entries;
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const full = `${d}${path.sep}${e.name}`;
+      if (e.isDirectory()) walk(full);
+      else if (!/\.test\.tsx?$/.test(e.name)) newest = Math.max(newest, statSync(full, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+    }
+  };
+  walk(path.join(dir, 'src-main'));
+  walk(path.join(dir, 'shared'));
+  for (const f of ['package.json', 'vite.main.config.ts']) newest = Math.max(newest, statSync(path.join(dir, f), { throwIfNoEntry: false })?.mtimeMs ?? 0);
+  return newest;
+}
+
+async function entry() {
+  if (process.env.FLARE_MISP_FROM_SOURCE === '1') {
+    const { register } = await import('tsx/esm/api');
+    register();
+    return path.join(root, 'src-main', 'headless', 'cli.ts');
+  }
+  const built = statSync(bundle, { throwIfNoEntry: false })?.mtimeMs;
+  if (!existsSync(path.join(root, 'src-main'))) {
+    if (built === undefined) return fail(`${bundle} is missing: this copy was never built; run \`npm run build\` where its sources are.`);
+    return bundle;
+  }
+  if (built !== undefined && built >= newestSource()) return bundle;
+  const { buildCli, BuildUnavailable } = await import('./build-cli.mjs');
+  try {
+    await buildCli({ root, reason: built === undefined ? 'first run' : 'the sources changed', isStale: (mtime) => mtime === undefined || mtime < newestSource() });
+  } catch (e) {
+    if (!(e instanceof BuildUnavailable)) return fail(`the CLI could not be built: ${String(e?.message ?? e).split('\n')[0]}`);
+    if (built === undefined) return fail(`dist-main/cli.mjs is not built and cannot be built here (${e.message}): run \`npm ci\`, then \`npm run build\`.`);
+    process.stderr.write(`flare-misp: dist-main/cli.mjs is older than the sources and cannot be rebuilt here (${e.message}); running it anyway (\`npm ci\` then \`npm run build\` fixes this).\n`);
+  }
+  return bundle;
+}
+
+const file = await entry();
+if (file !== undefined) {
+  const { run } = await import(pathToFileURL(file).href);
+  await run(process.argv.slice(2));
+}
