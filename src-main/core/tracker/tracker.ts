@@ -1,0 +1,650 @@
+/**
+ * The tracker: an Avro object container file with one record per event in a package's life, and the index
+ * that answers "what happened to this package?" without reading the file again.
+ *
+ * Appends are group-committed: calls that arrive while a write + fsync is under way are written together as the
+ * next block, with one fsync, and each call resolves only once its records are on disk. The index learns a
+ * record only then, so a failed write leaves it as it was. One process at a time: see lock.ts.
+ */
+import path from 'node:path';
+import avro from 'avsc';
+import { FlareError } from '../errors';
+import { silentLogger, type Logger } from '../log/types';
+import { FileWindow, encodeBlocks, encodeHeader, newSyncMarker, parseHeader, scanBlocks, type Block, type ContainerHeader } from './container';
+import { ContainerWriter } from './container-writer';
+import { trackerFsError } from './fs-errors';
+import { fsyncDir, nodeFs, writeFully, writeFullySync, type TrackerFs } from './fs-seam';
+import { isOldServiceSchema, legacyRecords, readOldServiceFile, type LegacyImportOptions } from './legacy';
+import { TrackerLock } from './lock';
+import { PackageIndex, type TextRef } from './package-index';
+import {
+  DONE_INDEXES,
+  FAILURE_INDEXES,
+  TRACK_OUTCOMES,
+  UPLOADING,
+  decodeRecord,
+  encodeRecord,
+  processTypeIndex,
+  scanEssentials,
+  type Essentials,
+  type TrackOutcome,
+  type TrackProcessType,
+  type TrackRecord,
+} from './record';
+import { PROCESS_TYPE_SYMBOLS, TRACKER_SCHEMA, recordType } from './schema';
+import { CorruptError, Cursor, TruncatedError } from './varint';
+
+export interface PackageState {
+  latest: TrackRecord;
+  /** The last record whose outcome is done: saved, uploaded, updated, duplicate or legacy. */
+  done?: TrackRecord;
+  /** failed + quarantined records since the last done one. */
+  failures: number;
+}
+
+export type Verdict =
+  /** Never seen, or only failures so far (then `state` is set). */
+  | { kind: 'new'; state?: PackageState }
+  /** Done with the same content hash, or done by id (a legacy record, or no hash to compare). */
+  | { kind: 'done'; state: PackageState }
+  /** Done before with another hash: an update. */
+  | { kind: 'changed'; state: PackageState }
+  /** The latest record is an `uploading` intent: a process died between intent and result. */
+  | { kind: 'in-flight'; state: PackageState }
+  /** The latest record is failed or quarantined, after an earlier done one. */
+  | { kind: 'failed'; state: PackageState };
+
+export interface TrackerStats {
+  file: string;
+  bytes: number;
+  records: number;
+  packages: number;
+  /** Records a compaction would drop: no lookup needs them any more. */
+  superseded: number;
+  /** Packages by the outcome of their latest record. */
+  byOutcome: Record<TrackOutcome, number>;
+}
+
+export interface ListFilter {
+  packageId?: string;
+  outcome?: TrackOutcome;
+  processType?: TrackProcessType;
+  limit?: number;
+}
+
+export interface TrackerOptions {
+  logger?: Logger;
+  /** Take `<file>.lock` (default true). */
+  lock?: boolean;
+  /** The file-system calls (tests inject failures). */
+  fs?: TrackerFs;
+  /** Feed and collection recorded when the file at the path is the old service's and gets imported. */
+  legacy?: Omit<LegacyImportOptions, 'logger'>;
+  /** Compact on open when superseded records exceed both (default 10,000 and half the records); false: never. */
+  autoCompact?: { minSuperseded: number; ratio: number } | false;
+}
+
+const SCHEMA_TEXT = JSON.stringify(TRACKER_SCHEMA);
+/** Bytes read first when fetching one record back; grown when the record is longer. */
+const RECORD_READ = 512;
+
+interface Pending {
+  records: Buffer[];
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+export class Tracker {
+  private pending: Pending[] = [];
+  private flushQueued = false;
+  /** Every write to the file (commits, compaction) runs on this chain, one at a time. */
+  private chain: Promise<unknown> = Promise.resolve();
+  private closing = false;
+  /** A failed write could not be cut off: cut it before the next one. */
+  private needsTruncate = false;
+
+  private constructor(
+    readonly file: string,
+    private readonly fs: TrackerFs,
+    private readonly logger: Logger,
+    private readonly lock: TrackerLock | undefined,
+    private fd: number,
+    private header: ContainerHeader,
+    private index: PackageIndex,
+    private size: number,
+  ) {}
+
+  static async open(file: string, options: TrackerOptions = {}): Promise<Tracker> {
+    const f = options.fs ?? nodeFs;
+    const logger = (options.logger ?? silentLogger).child('tracker');
+    const abs = path.resolve(file);
+    try {
+      f.mkdirSync(path.dirname(abs), { recursive: true });
+    } catch (e) {
+      throw trackerFsError(e, abs, `create the folder ${path.dirname(abs)}`);
+    }
+    const lock = options.lock === false ? undefined : TrackerLock.acquire(f, abs, logger);
+    let tracker: Tracker | undefined;
+    try {
+      tracker = load(f, abs, logger, lock, options);
+      const auto = options.autoCompact ?? { minSuperseded: 10_000, ratio: 0.5 };
+      if (auto) {
+        const { superseded, records } = tracker.stats();
+        if (superseded > auto.minSuperseded && superseded > records * auto.ratio) {
+          const r = await tracker.compact();
+          logger.info(`Compacted ${abs}: ${r.before.records} records (${mb(r.before.bytes)}) → ${r.after.records} (${mb(r.after.bytes)}); every package's state is unchanged.`);
+        }
+      }
+      return tracker;
+    } catch (e) {
+      if (tracker) await tracker.close().catch(() => undefined);
+      else lock?.release();
+      throw e;
+    }
+  }
+
+  /** Resolves once the records are written and fsync'd; concurrent calls share one block and one fsync, in call order. */
+  append(record: TrackRecord | readonly TrackRecord[]): Promise<void> {
+    if (this.closing) return Promise.reject(new FlareError('tracker_closed', `The tracker ${this.file} is closed.`, { hint: 'This is a bug: something wrote to the tracker after the service stopped.' }));
+    const list = Array.isArray(record) ? (record as readonly TrackRecord[]) : [record as TrackRecord];
+    const now = Date.now();
+    let records: Buffer[];
+    try {
+      records = list.map((r) => encodeRecord(r, now));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (records.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ records, resolve, reject });
+      if (!this.flushQueued) {
+        this.flushQueued = true;
+        void this.serial(() => this.commit());
+      }
+    });
+  }
+
+  verdict(processType: TrackProcessType, packageId: string, contentHash: string | undefined): Verdict {
+    const slot = this.index.slotOf(processTypeIndex(processType), packageId);
+    if (slot === undefined) return { kind: 'new' };
+    const state = this.stateOf(slot);
+    const latest = this.index.latestOutcome[slot]!;
+    if (latest === UPLOADING) return { kind: 'in-flight', state };
+    const everDone = this.index.donePos[slot]! >= 0;
+    if (FAILURE_INDEXES[latest]) return everDone ? { kind: 'failed', state } : { kind: 'new', state };
+    if (!everDone) return { kind: 'new', state };
+    if (contentHash === undefined) return { kind: 'done', state };
+    const same = this.index.sameHash(slot, contentHash);
+    return same === false ? { kind: 'changed', state } : { kind: 'done', state };
+  }
+
+  state(processType: TrackProcessType, packageId: string): PackageState | undefined {
+    const slot = this.index.slotOf(processTypeIndex(processType), packageId);
+    return slot === undefined ? undefined : this.stateOf(slot);
+  }
+
+  /**
+   * Package ids whose latest done-or-uploading record carries this MISP event uuid. Event uuids are derived from
+   * the trailing UUID of the package id, so two ids with the same suffix would share one MISP event.
+   */
+  packagesForEventUuid(uuid: string): string[] {
+    return [...new Set(this.index.slotsForUuid(uuid).map((slot) => this.index.ids[slot]!))];
+  }
+
+  /** The latest record of each package that matches, newest first. */
+  list(filter: ListFilter = {}): TrackRecord[] {
+    const ix = this.index;
+    const pt = filter.processType === undefined ? undefined : processTypeIndex(filter.processType);
+    const outcome = filter.outcome === undefined ? undefined : TRACK_OUTCOMES.indexOf(filter.outcome);
+    let slots: number[];
+    if (filter.packageId !== undefined) {
+      slots = PROCESS_TYPE_SYMBOLS.map((_, i) => ix.slotOf(i, filter.packageId!)).filter((s): s is number => s !== undefined);
+    } else {
+      slots = [];
+      for (let s = 0; s < ix.size; s++) slots.push(s);
+    }
+    slots = slots.filter((s) => (pt === undefined || ix.processType[s] === pt) && (outcome === undefined || ix.latestOutcome[s] === outcome));
+    slots.sort((a, b) => ix.latestPos[b]! - ix.latestPos[a]!);
+    if (filter.limit !== undefined && filter.limit > 0) slots = slots.slice(0, filter.limit);
+    return slots.map((s) => this.recordAt(ix.latestPos[s]!));
+  }
+
+  /** Every record of the package, oldest first (reads the whole file). */
+  history(processType: TrackProcessType, packageId: string): TrackRecord[] {
+    const pt = processTypeIndex(processType);
+    const out: TrackRecord[] = [];
+    this.scanFile((e, block, at) => {
+      if (e.processType === pt && e.packageId === packageId) out.push(decodeRecord(block.data, at)!.record);
+    });
+    return out;
+  }
+
+  stats(): TrackerStats {
+    const ix = this.index;
+    const byOutcome = Object.fromEntries(TRACK_OUTCOMES.map((o) => [o, 0])) as Record<TrackOutcome, number>;
+    let kept = 0;
+    for (let s = 0; s < ix.size; s++) {
+      kept += ix.keptRecords(s);
+      byOutcome[TRACK_OUTCOMES[ix.latestOutcome[s]!]!]++;
+    }
+    return { file: this.file, bytes: this.size, records: ix.records, packages: ix.size, superseded: ix.records - kept, byOutcome };
+  }
+
+  /**
+   * Rewrites the file with only the records lookups need (each package's latest, latest done, latest
+   * done-or-uploading, and the failures since its done one), so every verdict, state and event-uuid lookup
+   * answers the same afterwards. Written to `<file>.compact-tmp`, fsync'd and renamed over the file.
+   */
+  compact(): Promise<{ before: { bytes: number; records: number }; after: { bytes: number; records: number } }> {
+    return this.serial(() => {
+      const before = { bytes: this.size, records: this.index.records };
+      const old = this.index;
+      const fresh = new PackageIndex();
+      const e = emptyEssentials();
+      const writer = new ContainerWriter(this.fs, `${this.file}.compact-tmp`, SCHEMA_TEXT, (record, pos) => applyRecord(fresh, record, pos, e));
+      try {
+        this.scanFile((rec, block, at, end) => {
+          const slot = old.slotOf(rec.processType, rec.packageId)!;
+          if (old.keeps(slot, block.dataOffset + at, rec.outcome)) writer.add(Buffer.from(block.data.subarray(at, end)));
+        });
+        writer.finish(this.file);
+      } catch (err) {
+        writer.abort();
+        throw err;
+      }
+      this.reopenAfterReplace(fresh, writer.size);
+      return { before, after: { bytes: this.size, records: fresh.records } };
+    });
+  }
+
+  /** Flushes what is queued and releases the lock; appends after this reject. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    await this.serial(async () => {});
+    try {
+      this.fs.closeSync(this.fd);
+    } finally {
+      this.lock?.release();
+    }
+  }
+
+  /** Imports an old service tracker into this one (see importLegacyTracker). */
+  async importLegacy(oldFile: string, options: LegacyImportOptions = {}): Promise<{ imported: number; done: number; eligible: number; skipped: number }> {
+    const old = readOldServiceFile(oldFile, this.fs);
+    if (old.tornBytes > 0) (options.logger ?? this.logger).warn(`The last ${old.tornBytes} bytes of ${oldFile} are not a complete Avro block (the old service stopped mid-write); the records before them were read.`);
+    const { records, skipped } = legacyRecords(old, options, (id) => this.state('stixToMisp', id) !== undefined);
+    await this.append(records);
+    const done = records.filter((r) => r.outcome === 'legacy').length;
+    return { imported: records.length, done, eligible: records.length - done, skipped };
+  }
+
+  // --- internals ---
+
+  private serial<T>(work: () => T | Promise<T>): Promise<T> {
+    const run = this.chain.then(work);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Writes everything queued as one group: blocks, one write, one fsync. */
+  private async commit(): Promise<void> {
+    this.flushQueued = false;
+    const batch = this.pending;
+    this.pending = [];
+    const records = batch.flatMap((p) => p.records);
+    const { bytes, recordOffsets } = encodeBlocks(records, this.header.sync);
+    const at = this.size;
+    try {
+      if (this.needsTruncate) {
+        await this.fs.ftruncate(this.fd, at);
+        this.needsTruncate = false;
+      }
+      await writeFully(this.fs, this.fd, bytes, at);
+      await this.fs.fsync(this.fd);
+    } catch (e) {
+      try {
+        await this.fs.ftruncate(this.fd, at);
+      } catch {
+        this.needsTruncate = true;
+      }
+      const n = records.length;
+      const err = trackerFsError(e, this.file, `record ${n === 1 ? 'a package event' : `${n} package events`} in ${this.file}`, 'They were not recorded; the packages will be handled again.');
+      this.logger.error(err.message);
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    this.size = at + bytes.length;
+    const e = emptyEssentials();
+    for (let i = 0; i < records.length; i++) applyRecord(this.index, records[i]!, at + recordOffsets[i]!, e);
+    for (const p of batch) p.resolve();
+  }
+
+  private stateOf(slot: number): PackageState {
+    const ix = this.index;
+    const latestPos = ix.latestPos[slot]!;
+    const donePos = ix.donePos[slot]!;
+    const latest = this.recordAt(latestPos);
+    const state: PackageState = { latest, failures: ix.failures[slot]! };
+    if (donePos >= 0) state.done = donePos === latestPos ? latest : this.recordAt(donePos);
+    return state;
+  }
+
+  /** Reads back the record at a file offset the index holds. */
+  private recordAt(pos: number): TrackRecord {
+    for (let len = RECORD_READ; ; len *= 4) {
+      const n = Math.min(len, this.size - pos);
+      const buf = Buffer.allocUnsafe(n);
+      let got = 0;
+      while (got < n) {
+        const r = this.fs.readSync(this.fd, buf, got, n - got, pos + got);
+        if (r === 0) break;
+        got += r;
+      }
+      const decoded = decodeRecord(buf.subarray(0, got), 0);
+      if (decoded) return decoded.record;
+      if (n < len) throw new FlareError('tracker_corrupt', `${this.file} changed under FLARE MISP: the record at byte ${pos} cannot be read.`, { hint: 'Another program may have written to the file; restart FLARE MISP so it reads the file again.' });
+    }
+  }
+
+  /** Calls `onRecord` for each record of the file with the block and the record's start and end in it. */
+  private scanFile(onRecord: (e: Essentials, block: Block, at: number, end: number) => void): void {
+    const window = new FileWindow((buf, pos) => this.fs.readSync(this.fd, buf, 0, buf.length, pos), this.size);
+    const e = emptyEssentials();
+    scanBlocks(window, this.header, (block) => {
+      const c = new Cursor(block.data, 0, block.data.length);
+      for (let i = 0; i < block.count; i++) {
+        const at = c.pos;
+        scanEssentials(c, e);
+        onRecord(e, block, at, c.pos);
+      }
+    });
+  }
+
+  private reopenAfterReplace(index: PackageIndex, size: number): void {
+    this.fs.closeSync(this.fd);
+    this.fd = openRw(this.fs, this.file);
+    const head = readHead(this.fs, this.fd, this.fs.fstatSync(this.fd).size, this.file);
+    this.header = head;
+    this.index = index;
+    this.size = size;
+  }
+}
+
+/** Imports the old Java service's trackers.avro: event ids become `legacy` (done), failed uploads `failed` (eligible again). */
+export function importLegacyTracker(oldFile: string, tracker: Tracker, options: LegacyImportOptions = {}): Promise<{ imported: number; done: number; eligible: number; skipped: number }> {
+  return tracker.importLegacy(oldFile, options);
+}
+
+function emptyEssentials(): Essentials {
+  return { packageId: '', processType: 0, outcome: 0, hashStart: -1, hashEnd: -1, uuidStart: -1, uuidEnd: -1, end: 0 };
+}
+
+/** Feeds one record to the index; `record` starts at file offset `pos`. */
+function applyRecord(index: PackageIndex, record: Buffer, pos: number, e: Essentials): void {
+  scanEssentials(new Cursor(record, 0, record.length), e);
+  applyEssentials(index, e, record, pos);
+}
+
+function applyEssentials(index: PackageIndex, e: Essentials, buf: Buffer, pos: number): void {
+  const hash: TextRef | undefined = e.hashStart >= 0 ? { buf, start: e.hashStart, end: e.hashEnd } : undefined;
+  const needUuid = DONE_INDEXES[e.outcome] || e.outcome === UPLOADING;
+  const uuid: TextRef | undefined = needUuid && e.uuidStart >= 0 ? { buf, start: e.uuidStart, end: e.uuidEnd } : undefined;
+  index.apply(e.processType, e.packageId, e.outcome, hash, uuid, pos);
+}
+
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+function openRw(f: TrackerFs, file: string): number {
+  try {
+    return f.openSync(file, 'r+');
+  } catch (e) {
+    throw trackerFsError(e, file, `open ${file} for writing`);
+  }
+}
+
+/** The header of an open tracker file; throws when the file is not one (or is the old service's, see load). */
+function readHead(f: TrackerFs, fd: number, size: number, file: string): ContainerHeader {
+  const window = new FileWindow((buf, pos) => f.readSync(fd, buf, 0, buf.length, pos), size, 1 << 16);
+  for (let len = 1 << 16; ; len *= 4) {
+    try {
+      return parseHeader(window.view(0, len));
+    } catch (e) {
+      if (e instanceof TruncatedError && len < size) continue;
+      if (e instanceof TruncatedError) throw e;
+      throw unreadable(file, (e as Error).message);
+    }
+  }
+}
+
+function unreadable(file: string, why: string): FlareError {
+  return new FlareError('tracker_unreadable', `${file} is not a FLARE MISP tracker file: ${why}.`, {
+    hint: 'Move that file aside (FLARE MISP then starts a new one), or point mtc.tracking.datafile at the right file.',
+  });
+}
+
+/** Opens the file (creating, migrating or importing it first when needed) and builds the index. */
+function load(f: TrackerFs, file: string, logger: Logger, lock: TrackerLock | undefined, options: TrackerOptions): Tracker {
+  for (const leftover of [`${file}.compact-tmp`, `${file}.import-tmp`]) {
+    if (f.existsSync(leftover)) {
+      logger.info(`Removing ${leftover}, left by a compaction or import that did not finish (the tracker file itself is complete).`);
+      try {
+        f.unlinkSync(leftover);
+      } catch {
+        /* it is overwritten next time */
+      }
+    }
+  }
+  if (!f.existsSync(file)) {
+    logger.info(`Creating a new tracker file ${file}.`);
+    writeNew(f, file);
+  }
+  let fd = openRw(f, file);
+  try {
+    let size = f.fstatSync(fd).size;
+    let header: ContainerHeader;
+    try {
+      header = size === 0 ? startOver(f, file, fd, logger, 'it is empty') : readHead(f, fd, size, file);
+    } catch (e) {
+      if (!(e instanceof TruncatedError)) throw e;
+      header = startOver(f, file, fd, logger, `its header is cut off after ${size} bytes (it was being created when FLARE MISP stopped)`);
+    }
+    size = f.fstatSync(fd).size;
+    if (isOldServiceSchema(header.schema)) {
+      f.closeSync(fd);
+      importOldServiceFile(f, file, logger, options);
+      fd = openRw(f, file);
+      size = f.fstatSync(fd).size;
+      header = readHead(f, fd, size, file);
+    } else if (!sameSchema(header)) {
+      f.closeSync(fd);
+      migrate(f, file, header, size, logger);
+      fd = openRw(f, file);
+      size = f.fstatSync(fd).size;
+      header = readHead(f, fd, size, file);
+    }
+    const index = new PackageIndex();
+    const e = emptyEssentials();
+    const window = new FileWindow((buf, pos) => f.readSync(fd, buf, 0, buf.length, pos), size);
+    const end = scanBlocks(window, header, (block) => indexBlock(index, block, e));
+    if (end.goodEnd < size) {
+      const dropped = size - end.goodEnd;
+      keepTornTail(f, file, fd, end.goodEnd, dropped, logger);
+      try {
+        f.ftruncateSync(fd, end.goodEnd);
+        f.fsyncSync(fd);
+      } catch (err) {
+        throw trackerFsError(err, file, `cut the incomplete last block off ${file}`);
+      }
+      logger.warn(`Dropped the last ${dropped} bytes of ${file}: ${end.tornReason} (FLARE MISP stopped while writing it); the ${index.records} records before it are kept.`);
+    }
+    // The constructor is private to keep callers on open(); load is its only other user.
+    const Ctor = Tracker as unknown as new (...a: unknown[]) => Tracker;
+    return new Ctor(file, f, logger, lock, fd, header, index, end.goodEnd);
+  } catch (e) {
+    try {
+      f.closeSync(fd);
+    } catch {
+      /* already closed */
+    }
+    throw e;
+  }
+}
+
+/**
+ * Indexes one block. The records are checked first and applied after, so a block that turns out torn halfway
+ * leaves the index as it was.
+ */
+function indexBlock(index: PackageIndex, block: Block, e: Essentials): void {
+  const c = new Cursor(block.data, 0, block.data.length);
+  const starts: number[] = [];
+  for (let i = 0; i < block.count; i++) {
+    starts.push(c.pos);
+    scanEssentials(c, e);
+  }
+  if (c.pos !== block.data.length) throw new CorruptError('bytes after the last record');
+  for (const at of starts) {
+    c.pos = at;
+    scanEssentials(c, e);
+    applyEssentials(index, e, block.data, block.dataOffset + at);
+  }
+}
+
+function writeNew(f: TrackerFs, file: string): void {
+  let fd: number;
+  try {
+    fd = f.openSync(file, 'wx', 0o644);
+  } catch (e) {
+    throw trackerFsError(e, file, `create ${file}`);
+  }
+  try {
+    writeFullySync(f, fd, encodeHeader(SCHEMA_TEXT, newSyncMarker()), 0);
+    f.fsyncSync(fd);
+  } catch (e) {
+    throw trackerFsError(e, file, `create ${file}`);
+  } finally {
+    f.closeSync(fd);
+  }
+  fsyncDir(f, path.dirname(file));
+}
+
+/** A file without a complete header holds no records: write a fresh header into it. */
+function startOver(f: TrackerFs, file: string, fd: number, logger: Logger, why: string): ContainerHeader {
+  if (why !== 'it is empty') logger.warn(`Starting ${file} over: ${why}; it held no records.`);
+  const bytes = encodeHeader(SCHEMA_TEXT, newSyncMarker());
+  try {
+    f.ftruncateSync(fd, 0);
+    writeFullySync(f, fd, bytes, 0);
+    f.fsyncSync(fd);
+  } catch (e) {
+    throw trackerFsError(e, file, `write ${file}`);
+  }
+  return parseHeader(bytes);
+}
+
+/** A torn tail is usually a few bytes; when it is large, keep a copy next to the file rather than lose it silently. */
+function keepTornTail(f: TrackerFs, file: string, fd: number, from: number, length: number, logger: Logger): void {
+  if (length < 1 << 20) return;
+  const copy = `${file}.torn-${Date.now()}`;
+  try {
+    const out = f.openSync(copy, 'wx', 0o644);
+    try {
+      const buf = Buffer.allocUnsafe(Math.min(length, 8 << 20));
+      for (let done = 0; done < length; ) {
+        const n = f.readSync(fd, buf, 0, Math.min(buf.length, length - done), from + done);
+        if (n === 0) break;
+        writeFullySync(f, out, buf.subarray(0, n), done);
+        done += n;
+      }
+      f.fsyncSync(out);
+    } finally {
+      f.closeSync(out);
+    }
+    logger.warn(`Kept a copy of the ${length} unreadable bytes at the end of ${file} in ${copy}.`);
+  } catch (e) {
+    logger.warn(`Could not keep a copy of the unreadable end of ${file} in ${copy}: ${(e as Error).message}.`);
+  }
+}
+
+function sameSchema(header: ContainerHeader): boolean {
+  if (header.schemaText === SCHEMA_TEXT) return true;
+  try {
+    return avro.Type.forSchema(header.schema as avro.Schema).equals(recordType);
+  } catch {
+    return false;
+  }
+}
+
+/** A file written with another version of the schema is rewritten in this one (Avro schema resolution). */
+function migrate(f: TrackerFs, file: string, header: ContainerHeader, size: number, logger: Logger): void {
+  let resolver: avro.Resolver;
+  try {
+    const s = header.schema as { name?: string; namespace?: string };
+    if (`${s.namespace}.${s.name}` !== `${TRACKER_SCHEMA.namespace}.${TRACKER_SCHEMA.name}`) throw new Error(`its records are ${s.namespace}.${s.name}`);
+    resolver = recordType.createResolver(avro.Type.forSchema(header.schema as avro.Schema));
+  } catch (e) {
+    throw unreadable(file, `its Avro schema is not one FLARE MISP can read (${(e as Error).message})`);
+  }
+  const fd = f.openSync(file, 'r');
+  const writer = new ContainerWriter(f, `${file}.compact-tmp`, SCHEMA_TEXT);
+  let count = 0;
+  try {
+    const window = new FileWindow((buf, pos) => f.readSync(fd, buf, 0, buf.length, pos), size);
+    scanBlocks(window, header, (block) => {
+      const out: Buffer[] = [];
+      let pos = 0;
+      for (let i = 0; i < block.count; i++) {
+        const { value, offset } = recordType.decode(block.data, pos, resolver);
+        if (offset < 0) throw new TruncatedError();
+        pos = offset;
+        out.push(recordType.toBuffer(value));
+      }
+      for (const r of out) writer.add(r);
+      count += out.length;
+    });
+    writer.finish(file);
+  } catch (e) {
+    writer.abort();
+    throw e;
+  } finally {
+    f.closeSync(fd);
+  }
+  logger.info(`Rewrote the ${count} records of ${file} in the current tracker schema.`);
+}
+
+/**
+ * The file at the tracker path is the old service's: keep it as `<file>.old-service-backup`, and put a new
+ * tracker file holding its packages in its place (written aside and renamed, so a crash leaves one or the other).
+ */
+function importOldServiceFile(f: TrackerFs, file: string, logger: Logger, options: TrackerOptions): void {
+  const old = readOldServiceFile(file, f);
+  let backup = `${file}.old-service-backup`;
+  if (f.existsSync(backup)) backup = `${backup}-${Date.now()}`;
+  try {
+    f.copyFileSync(file, backup);
+    const fd = f.openSync(backup, 'r');
+    try {
+      f.fsyncSync(fd);
+    } finally {
+      f.closeSync(fd);
+    }
+  } catch (e) {
+    throw trackerFsError(e, backup, `keep a copy of the old service's tracker as ${backup}`);
+  }
+  const { records } = legacyRecords(old, options.legacy ?? {});
+  const writer = new ContainerWriter(f, `${file}.import-tmp`, SCHEMA_TEXT);
+  try {
+    const now = Date.now();
+    for (const r of records) writer.add(encodeRecord(r, now));
+    writer.finish(file);
+  } catch (e) {
+    writer.abort();
+    throw e;
+  }
+  const done = records.filter((r) => r.outcome === 'legacy').length;
+  logger.info(
+    `${file} was the old FLARE MISP service's tracker: kept it as ${backup} and imported its ${records.length} packages` +
+      ` (${done} uploaded, ${records.length - done} whose upload had failed and will be tried again).`,
+  );
+  if (old.tornBytes > 0) logger.warn(`The last ${old.tornBytes} bytes of the old tracker were not a complete block and were not imported.`);
+}
