@@ -173,15 +173,29 @@ function count(m: Mapped): number {
   return m.attributes.length + m.objects.length;
 }
 
+const ALTERNATIVE = /\balternative (\d+) of \d+ \(OR\): the \S+ template takes one ([^|;]+?)(?:$| \||;)/;
+
 /** What a mapped leaf is, in a few words, for the composition expression. */
 function leafText(def: Observable | undefined, m: Mapped, ref: string): string {
-  const pieces = [
-    ...m.attributes.map((a) => `${a.type} ${a.value}`),
-    ...m.objects.map((o) => {
-      const first = o.Attribute[0];
-      return `${o.name} object${first ? ` (${first.object_relation ?? first.type} ${first.value})` : ''}`;
-    }),
-  ];
+  const pieces = m.attributes.map((a) => `${a.type} ${a.value}`);
+  let alternatives: string[] = [];
+  const flush = () => {
+    if (alternatives.length > 0) pieces.push(`(${alternatives.join(' OR ')})`);
+    alternatives = [];
+  };
+  for (const o of m.objects) {
+    // Objects split into alternatives (one per value of a single-valued relation, see emit.ts) are an OR.
+    const alt = o.comment !== undefined && ALTERNATIVE.exec(o.comment);
+    const distinct = o.Attribute.find((a) => alt && a.object_relation !== undefined && alt[2]!.split(', ').includes(a.object_relation)) ?? o.Attribute[0];
+    const text = `${o.name} object${distinct ? ` (${distinct.object_relation ?? distinct.type} ${distinct.value})` : ''}`;
+    if (alt && alt[1] !== '1') alternatives.push(text);
+    else {
+      flush();
+      if (alt) alternatives.push(text);
+      else pieces.push(text);
+    }
+  }
+  flush();
   let text = pieces.length ? pieces.join(' + ') : `[${def?.object?.objectType?.name ?? 'observable'} ${def?.id ?? ref} not mapped]`;
   if (text.length > 240) text = `${text.slice(0, 239)}…`;
   return def?.negate ? `NOT ${text}` : text;

@@ -119,6 +119,8 @@ export class Emitter {
   private readonly keys = new Set<string>();
   private readonly topLevel = new Set<string>();
   private readonly consumed = new Set<GenericElement>();
+  /** Objects split into alternatives (see emitDraft), by the uuid of each: all of them. */
+  private readonly siblings = new Map<string, MispObject[]>();
 
   constructor(
     readonly ctx: MappingContext,
@@ -441,6 +443,41 @@ export class Emitter {
     const identity = `${template.name}:${parts.map((p) => `${p.relation}=${p.value}`).join('|')}`;
     const key = this.allocKey(identity, opts.suffix ?? template.name);
     if (key === undefined) return undefined;
+    const alternatives = alternativesOf(template, parts);
+    if (alternatives === undefined) {
+      const object = this.buildObject(template, parts, key, joinComment([this.ctx.comment, opts.comment]));
+      this.invalidToText(draft);
+      return object;
+    }
+    // Several values under a relation the template takes once (a `##comma##` list, two MD5s of one file): the CybOX
+    // values are alternatives (OR), so one object per combination of them, each saying so. Too many combinations:
+    // the first one as the object, the other values as loose attributes.
+    const { combos } = alternatives;
+    const rels = alternatives.relations.join(', ');
+    if (combos.length > MAX_ALTERNATIVES) {
+      const first = combos[0]!;
+      const object = this.buildObject(template, first, key, joinComment([this.ctx.comment, opts.comment, `the first of several alternatives (OR) for ${rels}; the others are attributes beside it`]));
+      for (const p of parts) {
+        if (first.includes(p)) continue;
+        this.pushAttribute({ ...p, category: pickCategory(p.type, p.category), comment: joinComment([p.comment, `alternative ${template.name} ${p.relation} (OR)`]) as string }, `${p.type}=${p.value}`);
+      }
+      this.invalidToText(draft);
+      return object;
+    }
+    const siblings: MispObject[] = [];
+    combos.forEach((combo, i) => {
+      const k = i === 0 ? key : `${key}#or${i + 1}`;
+      this.keys.add(k);
+      const note = `alternative ${i + 1} of ${combos.length} (OR): the ${template.name} template takes one ${rels}`;
+      siblings.push(this.buildObject(template, combo, k, joinComment([this.ctx.comment, opts.comment, note])));
+    });
+    for (const o of siblings) this.siblings.set(o.uuid, siblings);
+    this.invalidToText(draft);
+    return siblings[0];
+  }
+
+  /** The object of a template holding these parts, added to the output. */
+  private buildObject(template: ObjectTemplate, parts: readonly DraftPart[], key: string, comment: string | undefined): MispObject {
     const tags = this.tags();
     const attrKeys = new Set<string>();
     const attributes: MispAttribute[] = parts.map((p) => {
@@ -471,11 +508,9 @@ export class Emitter {
       template_version: template.version,
       Attribute: attributes,
     };
-    const comment = joinComment([this.ctx.comment, opts.comment]);
     if (comment !== undefined) object.comment = comment;
     this.objects.push(object);
     this.primaryUuid ??= object.uuid;
-    this.invalidToText(draft);
     return object;
   }
 
@@ -491,6 +526,16 @@ export class Emitter {
 
   /** An object reference from `from` to a uuid (no self references, no duplicates). */
   reference(from: MispObject, toUuid: string, relationship: string, comment?: string): void {
+    if (this.siblings.size > 0 && (this.siblings.has(from.uuid) || this.siblings.has(toUuid))) {
+      // An object split into alternatives: every alternative holds the reference, to every alternative.
+      const targets = this.siblings.get(toUuid)?.map((o) => o.uuid) ?? [toUuid];
+      for (const f of this.siblings.get(from.uuid) ?? [from]) for (const t of targets) this.addReference(f, t, relationship, comment);
+      return;
+    }
+    this.addReference(from, toUuid, relationship, comment);
+  }
+
+  private addReference(from: MispObject, toUuid: string, relationship: string, comment?: string): void {
     if (toUuid === from.uuid) return;
     const refs = (from.ObjectReference ??= []);
     if (refs.some((r) => r.referenced_uuid === toUuid && r.relationship_type === relationship)) return;
@@ -562,6 +607,39 @@ export class ObjectDraft {
   emit(opts: { suffix?: string; comment?: string; fallback?: 'attributes' | 'drop' } = {}): MispObject | undefined {
     return this.em.emitDraft(this, opts);
   }
+}
+
+/** At most this many objects for the alternatives of one CybOX object (the product of its lists' lengths). */
+export const MAX_ALTERNATIVES = 16;
+
+/**
+ * The combinations of alternatives when several parts share a relation the template takes once (`multiple` not
+ * set): each combination takes one value of every such relation and every other part, in the parts' order.
+ * Undefined when no such relation repeats (one object holds them all). The first combination holds the first values.
+ */
+export function alternativesOf<P extends { relation: string }>(template: ObjectTemplate, parts: readonly P[]): { combos: P[][]; relations: string[] } | undefined {
+  let groups: Map<string, P[]> | undefined;
+  for (let i = 0; i < parts.length; i++) {
+    const r = parts[i]!.relation;
+    for (let j = 0; j < i; j++) {
+      if (parts[j]!.relation !== r) continue;
+      if (template.relations.get(r)?.multiple) break;
+      groups ??= new Map();
+      if (!groups.has(r)) groups.set(r, parts.filter((p) => p.relation === r));
+      break;
+    }
+  }
+  if (!groups) return undefined;
+  let combos: Map<string, P>[] = [new Map()];
+  for (const [r, values] of groups) {
+    const next: Map<string, P>[] = [];
+    for (const c of combos) {
+      for (const v of values) next.push(new Map(c).set(r, v));
+      if (next.length > MAX_ALTERNATIVES * 4) break;
+    }
+    combos = next;
+  }
+  return { combos: combos.map((chosen) => parts.filter((p) => !groups!.has(p.relation) || chosen.get(p.relation) === p)), relations: [...groups.keys()] };
 }
 
 /** Maps the `Properties` of one CybOX object type through an Emitter. */

@@ -9,8 +9,8 @@
  */
 import type { GenericElement } from '../../../stix/model/types';
 import type { MispObject } from '../../model';
-import { isKnownType, normalizeValue, valueProblem } from '../../validate/index';
-import { describeVal, Emitter, type Val } from './emit';
+import { isKnownType, normalizeValue, templateFor, valueProblem } from '../../validate/index';
+import { alternativesOf, describeVal, Emitter, MAX_ALTERNATIVES, type Val } from './emit';
 
 interface Part {
   relation: string;
@@ -115,23 +115,18 @@ const SINGLE: Readonly<Record<string, string>> = {
   text: 'text',
 };
 
-/**
- * Emits file parts as MISP wants them (single attribute, composite, or `file` object). `forceObject` when other
- * objects (pe) will reference the file. Returns the file object when one was made.
- */
-export function emitFile(parts: Part[], em: Emitter, forceObject = false): MispObject | undefined {
-  if (parts.length === 0) return undefined;
-  const wantObject = forceObject || em.wantsObject;
-  if (!wantObject && parts.length === 1) {
+const FILE_TEMPLATE = templateFor('file')!;
+
+/** The parts as one attribute — a lone field, or an exact name and hash as `filename|<hash>` — when they fit one. */
+function attributeForm(parts: readonly Part[], em: Emitter): (() => void) | undefined {
+  if (parts.length === 1) {
     const [{ relation, val }] = parts as [Part];
     const type = SINGLE[relation];
-    if (type !== undefined) {
-      if (type === 'text') em.text(val, `${em.cyboxType} ${val.field}`);
-      else em.attribute(type, val, relation === 'path' || relation === 'fullpath' ? { comment: `${em.cyboxType} ${val.field}` } : {});
-      return undefined;
-    }
+    if (type === undefined) return undefined;
+    if (type === 'text') return () => void em.text(val, `${em.cyboxType} ${val.field}`);
+    return () => void em.attribute(type, val, relation === 'path' || relation === 'fullpath' ? { comment: `${em.cyboxType} ${val.field}` } : {});
   }
-  if (!wantObject && parts.length === 2) {
+  if (parts.length === 2) {
     const name = parts.find((p) => p.relation === 'filename');
     const hash = parts.find((p) => p !== name);
     const composite = hash ? `filename|${hash.relation}` : '';
@@ -140,8 +135,33 @@ export function emitFile(parts: Part[], em: Emitter, forceObject = false): MispO
       name && hash && name.val.exact && hash.val.exact && hash.relation !== 'text' && isKnownType(composite) &&
       !name.val.value.includes('|') && valueProblem(composite, normalizeValue(composite, value)) === undefined
     ) {
-      em.attribute(composite, { value, exact: true, notes: [...name.val.notes, ...hash.val.notes], field: `File_Name and ${hash.val.field}` });
+      return () => void em.attribute(composite, { value, exact: true, notes: [...name.val.notes, ...hash.val.notes], field: `File_Name and ${hash.val.field}` });
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Emits file parts as MISP wants them (single attribute, composite, or `file` object). `forceObject` when other
+ * objects (pe) will reference the file. Returns the file object when one was made.
+ */
+export function emitFile(parts: Part[], em: Emitter, forceObject = false): MispObject | undefined {
+  if (parts.length === 0) return undefined;
+  const wantObject = forceObject || em.wantsObject;
+  if (!wantObject) {
+    const single = attributeForm(parts, em);
+    if (single) {
+      single();
       return undefined;
+    }
+    // Alternatives (two MD5s, a `##comma##` list of names): each combination as an attribute when each fits one.
+    const alternatives = alternativesOf(FILE_TEMPLATE, parts);
+    if (alternatives && alternatives.combos.length <= MAX_ALTERNATIVES) {
+      const forms = alternatives.combos.map((c) => attributeForm(c, em));
+      if (forms.every((f) => f !== undefined)) {
+        for (const f of forms) f!();
+        return undefined;
+      }
     }
   }
   const draft = em.object('file');
