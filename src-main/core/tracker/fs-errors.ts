@@ -23,6 +23,12 @@ export function trackerFsError(e: unknown, file: string, doing: string, afterwar
         detail,
         cause: e,
       });
+    case 'EFBIG':
+      return new FlareError('tracker_disk_full', `FLARE MISP could not ${doing}: ${file} reached the largest file size this process may write.${then}`, {
+        hint: 'Raise the file size limit of the user or service running FLARE MISP (ulimit -f, LimitFSIZE=), or compact the tracker (flare-misp tracker compact).',
+        detail,
+        cause: e,
+      });
     case 'EROFS':
       return new FlareError('tracker_read_only', `FLARE MISP could not ${doing}: ${dir} is on a read-only file system.${then}`, {
         hint: 'Remount that file system read-write, or point mtc.tracking.datafile at a writable folder.',
