@@ -37,6 +37,11 @@ export interface TaxiiServerOptions {
   prefix?: PrefixStyle;
   /** `exact`: more is true only when blocks remain. `opentaxii-uncounted`: more = (part is full), so a full last part is followed by an empty one. */
   paging?: 'exact' | 'opentaxii-uncounted';
+  /**
+   * COUNT_ONLY answers like OpenTAXII's: a count that does not fit one part says `more` with a result_id, and the
+   * fulfilments of that result carry full content. Default false (one answer, more="false").
+   */
+  pagedCountOnly?: boolean;
   /** Answer a part past the end with INVALID_RESPONSE_PART (default: an empty Poll_Response, as OpenTAXII does). */
   strictParts?: boolean;
   /** The Inclusive_End_Timestamp to answer when a request has none (default: none, as OpenTAXII). */
@@ -370,10 +375,12 @@ export async function startTaxiiServer(options: TaxiiServerOptions = {}): Promis
         const prepared = prepare(request);
         if ('status' in prepared) return prepared;
         if (request.responseType === 'COUNT_ONLY') {
+          const pagedCount = options.pagedCountOnly === true && prepared.indexes.length > partSize;
           const xml = writer.pollResponse({
             inResponseTo: id,
             collection: prepared.collection,
-            more: false,
+            more: pagedCount,
+            ...(pagedCount && { resultId: results.create({ ...prepared, pendingFulfillments: 0, estimatedWait: 0 }).id }),
             partNumber: 1,
             begin: prepared.begin,
             end: prepared.end,

@@ -100,7 +100,9 @@ export type TaxiiProtocolCode =
   | 'taxii_wrong_in_response_to'
   | 'taxii_bad_paging'
   /** The server keeps saying more parts follow (empty parts, or past the part limit): the poll stopped. */
-  | 'taxii_endless_paging';
+  | 'taxii_endless_paging'
+  /** A message over the reader's per-message caps (elements): refused before it is fully read. */
+  | 'taxii_message_too_large';
 
 /** The server answered, but not with the TAXII 1.1 message this exchange needs. */
 export class TaxiiProtocolError extends FlareError {

@@ -94,7 +94,8 @@ interface Route {
 const DEFAULTS = {
   connectTimeoutMs: 10_000,
   readTimeoutMs: 60_000,
-  maxResponseBytes: 512 * 1024 * 1024,
+  // One result part: a run's memory is bounded by about two of them (one being processed, one prefetched).
+  maxResponseBytes: 64 * 1024 * 1024,
   userAgent: 'FLARE-MISP (TAXII 1.1 client)',
   maxSockets: 2,
 };

@@ -25,10 +25,12 @@ import type {
   ServiceInstance,
   TaxiiMessage,
 } from './types';
-import { childNamed, childrenNamed, DEFAULT_MAX_DEPTH, readXml, type XmlElement } from './xml-reader';
+import { childNamed, childrenNamed, DEFAULT_MAX_DEPTH, readXml, XmlLimitError, type XmlElement } from './xml-reader';
 
 export interface ParseOptions {
   maxDepth?: number;
+  /** Most elements in one message, content blocks included (default DEFAULT_MAX_MESSAGE_ELEMENTS). */
+  maxElements?: number;
 }
 
 /** Parses any TAXII 1.1 message FLARE MISP deals with. */
@@ -36,8 +38,15 @@ export function parseTaxiiMessage(xml: string, options: ParseOptions = {}): Taxi
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   let root: XmlElement;
   try {
-    root = readXml(xml, { maxDepth, capture: (uri, local) => uri === TAXII_11_NS && local === 'Content' });
+    root = readXml(xml, { maxDepth, ...(options.maxElements !== undefined && { maxElements: options.maxElements }), capture: (uri, local) => uri === TAXII_11_NS && local === 'Content' });
   } catch (e) {
+    if (e instanceof XmlLimitError) {
+      throw new TaxiiProtocolError('taxii_message_too_large', `The TAXII server sent a message too large to read safely: ${e.message} (the per-message element limit).`, {
+        hint: 'Each content block may hold up to 500,000 elements, a whole message 2,000,000: ask the feed provider for smaller result parts, or poll a shorter window.',
+        detail: { limit: e.limit, value: e.value },
+        cause: e,
+      });
+    }
     throw new TaxiiProtocolError('taxii_bad_xml', 'The TAXII server sent XML that cannot be read.', {
       hint: 'The answer was cut off or is not XML; the log has the parser’s reason.',
       detail: { reason: e instanceof Error ? e.message : String(e) },

@@ -211,6 +211,49 @@ describe('COUNT_ONLY', () => {
     expect(s.requests[0]?.request).toMatchObject({ responseType: 'COUNT_ONLY' });
     expect(s.requests[0]?.blocksSent).toBe(0);
   });
+
+  it('stops after the first answer when the server pages the count like OpenTAXII (no content is moved)', async () => {
+    const s = await server({ blocks: makeBlocks(5000), partSize: 10, pagedCountOnly: true });
+    const count = await countRecords('ais', {}, { url: s.urls.poll, transport });
+    expect(count).toEqual({ count: 5000, partial: false });
+    expect(s.requests.map((r) => r.answer)).toEqual(['Poll_Response']);
+    expect(s.requests.reduce((n, r) => n + (r.blocksSent ?? 0), 0)).toBe(0);
+  });
+});
+
+describe('prefetch', () => {
+  it('asks for part n+1 while part n is being consumed, and delivers the same blocks in the same order', async () => {
+    const s = await server({ blocks: makeBlocks(50), partSize: 10 });
+    const seen: number[] = [];
+    const stream = poll('ais', {}, { url: s.urls.poll, transport, prefetch: true });
+    const blocks: PolledBlock[] = [];
+    for await (const b of stream) {
+      // At the first block of each part, the request for the next one is already out (or answered).
+      if (b.index % 10 === 0) {
+        await new Promise((r) => setTimeout(r, 30));
+        seen.push(s.requests.length);
+      }
+      blocks.push(b);
+    }
+    expect(blocks.map((b) => b.index)).toEqual([...Array(50).keys()]);
+    expect(blocks.map(docOf)).toEqual(makeBlocks(50).map((b) => b.content));
+    expect(seen).toEqual([2, 3, 4, 5, 5]);
+    expect(stream.summary.complete).toBe(true);
+  });
+
+  it('a failure of the prefetched part surfaces after the blocks already received were delivered', async () => {
+    const s = await server({ blocks: makeBlocks(30), partSize: 10, faults: [{ on: 'fulfillment', part: 3, action: { type: 'drop' }, times: 100 }] });
+    const got: PolledBlock[] = [];
+    const stream = poll('ais', {}, { url: s.urls.poll, transport, prefetch: true, retry: { attempts: 2, baseDelayMs: 1 } });
+    const err = await failure(
+      (async () => {
+        for await (const b of stream) got.push(b);
+      })(),
+    );
+    expect(err).toBeInstanceOf(TaxiiTransportError);
+    expect(got).toHaveLength(20);
+    expect(stream.summary.complete).toBe(false);
+  });
 });
 
 describe('PENDING and RETRY', () => {

@@ -3,8 +3,11 @@
  * content blocks, part by part.
  *
  * - Part 1 comes from a Poll_Request; while the answer says `more`, part n+1 comes from a Poll_Fulfillment with the
- *   answer's result_id. The next part is requested only after the consumer has taken every block of the current
- *   one, so memory holds one part at a time.
+ *   answer's result_id. By default the next part is requested only after the consumer has taken every block of the
+ *   current one, so memory holds one part at a time; with `prefetch` it is requested as soon as the current part
+ *   has arrived, so the network works while the consumer does (memory then holds at most two parts).
+ * - COUNT_ONLY stops after the first answer: the count is in it, and a server that pages a COUNT_ONLY result
+ *   (OpenTAXII does) would otherwise send every remaining part with full content.
  * - PENDING: wait the server's ESTIMATED_WAIT (capped per wait and in total), then fulfil its RESULT_ID.
  * - RETRY, a dropped connection, a timeout, HTTP 502/503/504: the same request again after a bounded back-off.
  *   Parts are received whole before any of their blocks is handed on, so a retried part never repeats a block.
@@ -59,6 +62,8 @@ export interface PollOptions {
    * (Empty parts are guarded separately: a few in a row that say `more` end the poll.)
    */
   maxParts?: number;
+  /** Request part n+1 while the consumer is still taking the blocks of part n (at most one part ahead). */
+  prefetch?: boolean;
   onProgress?: (event: PollProgress) => void;
   signal?: AbortSignal;
   logger?: Logger;
@@ -131,7 +136,7 @@ export async function countRecords(
   window: PollWindow,
   options: Omit<PollOptions, 'responseType'>,
 ): Promise<RecordCount | undefined> {
-  const stream = poll(collection, window, { ...options, responseType: 'COUNT_ONLY' });
+  const stream = poll(collection, window, { ...options, responseType: 'COUNT_ONLY', prefetch: false });
   for await (const _ of stream) {
     // A COUNT_ONLY answer carries no blocks; a server that sends some anyway is ignored.
   }
@@ -213,30 +218,50 @@ class Poller {
       this.log.debug(`Part ${partNumber}: ${blocks.length} blocks${more ? ', more to come' : ''}`);
       // Drop the response before yielding so that only the blocks not yet handed on stay referenced.
       response = undefined;
+      const last = !more || this.options.responseType === 'COUNT_ONLY';
+      let next: Promise<PollResponse> | undefined;
+      let failure: unknown;
+      if (!last) {
+        emptyPartsWithMore = blocks.length === 0 ? emptyPartsWithMore + 1 : 0;
+        // Checked before the blocks are handed on only when nothing is handed on; otherwise after (see endlessPaging).
+        if (this.options.prefetch) {
+          try {
+            next = this.nextPart(partNumber, emptyPartsWithMore, maxParts);
+            // Failures surface when the part is due, after the blocks already received were handed on.
+            next.catch(() => undefined);
+          } catch (e) {
+            failure = e;
+          }
+        }
+      }
       for (let i = 0; i < blocks.length; i++) {
         const block = blocks[i];
         blocks[i] = undefined;
         if (block) yield { ...block, partNumber, index: summary.blocks++ };
       }
-      if (!more) break;
-
-      emptyPartsWithMore = blocks.length === 0 ? emptyPartsWithMore + 1 : 0;
-      if (!summary.resultId) {
-        throw new TaxiiProtocolError('taxii_bad_paging', 'The TAXII server said more parts follow but gave no result_id to fetch them with.', {
-          detail: { url: displayUrl(this.options.url), partNumber },
-        });
-      }
-      if (emptyPartsWithMore >= MAX_EMPTY_PARTS_WITH_MORE || partNumber >= maxParts) {
-        throw this.endlessPaging(partNumber, emptyPartsWithMore, maxParts);
-      }
+      if (last) break;
+      if (failure !== undefined) throw failure;
+      response = await (next ?? this.nextPart(partNumber, emptyPartsWithMore, maxParts));
       partNumber++;
-      const resultId = summary.resultId;
-      response = await this.request(partNumber, () =>
-        buildPollFulfillment({ collectionName: collection, resultId, resultPartNumber: partNumber }),
-      );
     }
     summary.complete = true;
     this.log.info(`Poll of ${collection} complete: ${summary.blocks} blocks in ${summary.parts} part${summary.parts === 1 ? '' : 's'}`);
+  }
+
+  /** Asks for the part after `partNumber` (a Poll_Fulfillment), unless the paging so far says it must not. */
+  private nextPart(partNumber: number, emptyPartsWithMore: number, maxParts: number): Promise<PollResponse> {
+    const { summary, collection } = this;
+    if (!summary.resultId) {
+      throw new TaxiiProtocolError('taxii_bad_paging', 'The TAXII server said more parts follow but gave no result_id to fetch them with.', {
+        detail: { url: displayUrl(this.options.url), partNumber },
+      });
+    }
+    if (emptyPartsWithMore >= MAX_EMPTY_PARTS_WITH_MORE || partNumber >= maxParts) {
+      throw this.endlessPaging(partNumber, emptyPartsWithMore, maxParts);
+    }
+    const resultId = summary.resultId;
+    const wanted = partNumber + 1;
+    return this.request(wanted, () => buildPollFulfillment({ collectionName: collection, resultId, resultPartNumber: wanted }));
   }
 
   /**

@@ -38,13 +38,35 @@ export interface ReadXmlOptions {
   capture?: (uri: string, local: string) => boolean;
   /** Deepest element nesting accepted (a guard against pathological input). */
   maxDepth?: number;
+  /** Most elements accepted in the whole message, captured content included. */
+  maxElements?: number;
 }
 
 export const DEFAULT_MAX_DEPTH = 512;
+/**
+ * Elements in one TAXII message, its content blocks' included. The STIX reader caps each block (500,000); without a
+ * cap on the message a server could send many blocks just under it in one part (7 × 450,000 took the service to
+ * 2 GB). Four maximal blocks, or thousands of real AIS packages, fit.
+ */
+export const DEFAULT_MAX_MESSAGE_ELEMENTS = 2_000_000;
+
+/** A message over a reader cap: the caller names the limit to the user. */
+export class XmlLimitError extends Error {
+  constructor(
+    message: string,
+    readonly limit: 'elements' | 'depth',
+    readonly value: number,
+  ) {
+    super(message);
+    this.name = 'XmlLimitError';
+  }
+}
 
 /** Parses `xml` and returns its root element. Throws an `Error` (from saxes, with line and column) when it is not well-formed or has a DOCTYPE. */
 export function readXml(xml: string, options: ReadXmlOptions = {}): XmlElement {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const maxElements = options.maxElements ?? DEFAULT_MAX_MESSAGE_ELEMENTS;
+  let elements = 0;
   const capture = options.capture ?? (() => false);
   const parser = new SaxesParser({ xmlns: true, position: true });
 
@@ -66,6 +88,7 @@ export function readXml(xml: string, options: ReadXmlOptions = {}): XmlElement {
     const scope = declaresNamespaces(tag) ? { ...parentScope, ...tag.ns } : parentScope;
     scopes.push(scope);
     if (scopes.length - 1 > maxDepth) throw parser.makeError(`elements nest deeper than ${maxDepth} levels`);
+    if (++elements > maxElements) throw new XmlLimitError(`the message holds more than ${maxElements.toLocaleString('en-US')} elements`, 'elements', maxElements);
 
     if (capturing) {
       capturing.depth++;
