@@ -19,7 +19,7 @@ const OLD = [
 ];
 
 function checkImported(t: Tracker) {
-  const [[uploaded, failedNull], [failedString, uploaded2]] = OLD as [[{ stixId: string }, { stixId: string }], [{ stixId: string }, { stixId: string }]];
+  const [[uploaded, failedNull], [failedString, uploaded2]] = OLD as unknown as [[{ stixId: string }, { stixId: string }], [{ stixId: string }, { stixId: string }]];
   expect(t.verdict('stixToMisp', uploaded.stixId, sha('whatever'))).toMatchObject({ kind: 'done', state: { latest: { outcome: 'legacy', mispEventId: '1201' } } });
   expect(t.verdict('stixToMisp', uploaded2.stixId, undefined).kind).toBe('done');
   for (const { stixId } of [failedNull, failedString]) {

@@ -64,7 +64,7 @@ describe('a torn last block', () => {
     expect(lines.filter((l) => l.startsWith('warn'))).toHaveLength(1);
     await t.close();
     const bytes = readFileSync(file);
-    bytes[end - 1] ^= 0xff; // the last block's sync marker
+    bytes[end - 1] = bytes[end - 1]! ^ 0xff; // the last block's sync marker
     writeFileSync(file, bytes);
     ({ logger, lines } = memoryLogger());
     t = await Tracker.open(file, { logger });
