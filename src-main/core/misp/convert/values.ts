@@ -55,6 +55,16 @@ export function isPlaceholder(value: string): boolean {
 }
 
 /**
+ * Prose fields (a header description, a title) that say nothing: "None", "N/A", "null", "-", "TBD" — what a form or an
+ * exporter writes into a field it has no text for — besides the value placeholders above.
+ */
+const PLACEHOLDER_PROSE = /^[\s[(<{"']*(?:none(?:\s+(?:provided|given|available))?|null|nil|n\.?\s?a\.?|not\s+(?:applicable|available|provided)|undefined|tbd|empty|no\s+description(?:\s+(?:provided|given|available))?|[-–—?.]+)[\s\])>}"'.]*$/i;
+
+export function isPlaceholderText(text: string): boolean {
+  return PLACEHOLDER_PROSE.test(text) || isPlaceholder(text);
+}
+
+/**
  * Defanged spellings of network values and their real form. Order matters: the scheme first, then the
  * bracketed separators.
  */

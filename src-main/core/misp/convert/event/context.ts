@@ -3,9 +3,9 @@
  * construct handler uses — scopes (comment, tags, distribution for what a construct makes), mapping an observable
  * through the issue-6 mapper, and building attributes and objects with derived uuids.
  */
-import type { CyboxObject, Marking, Observable, StixPackage } from '../../../stix/model/types';
+import type { Construct, CyboxObject, Marking, Observable, StixPackage } from '../../../stix/model/types';
 import { resolveRef, type IdIndex } from '../../../stix/index';
-import { scanModel, type ModelScan } from './scan';
+import { handlingOf, scanModel, type ModelScan } from './scan';
 import type { EventDistribution, MispAttribute, MispObject, MispObjectReference, MispTag } from '../../model';
 import { defaultCategory, templateFor } from '../../validate/index';
 import { ConversionReport, derivedUuid, type MapObservable, type Mapped, type MappingContext } from '../contract';
@@ -130,11 +130,34 @@ export class BuildContext {
     return readMarkings([...own, ...aimed]);
   }
 
-  /** Tags and (when stricter than the event) distribution from a construct's markings. */
+  /**
+   * The markings a construct written inside other constructs inherits from them (a COA inside an indicator, an
+   * exploit target inside a TTP…): those of each enclosing construct whose Controlled_Structure reaches its
+   * descendants, outermost first. The package header's are the event's, not inherited here.
+   */
+  inheritedMarkings(c: object): MarkingFacts[] {
+    const levels: MarkingFacts[] = [];
+    for (let p = this.scan.parents.get(c as Construct); p !== undefined; p = this.scan.parents.get(p)) {
+      const own = handlingOf(p).filter((m) => {
+        const t = targetedId(m);
+        return (t === undefined || t === p!.id) && reachesDescendants(m);
+      });
+      const aimed = p.id !== undefined ? (this.targeted.get(p.id) ?? []).filter(reachesDescendants) : [];
+      if (own.length > 0 || aimed.length > 0) levels.unshift(readMarkings([...own, ...aimed]));
+    }
+    return levels;
+  }
+
+  /** Tags and (when stricter than the event) distribution from a construct's markings and those it inherits. */
   scopeFor(c: { id?: string; handling?: Marking[] }, base: Omit<Scope, 'tags'> & { tags?: MispTag[] }): Scope {
-    if ((c.handling === undefined || c.handling.length === 0) && (c.id === undefined || !this.targeted.has(c.id))) return { ...base, tags: base.tags ?? [] };
-    const facts = this.markingsOf(c);
-    const scope: Scope = { ...base, tags: unionTags(base.tags, facts.tags.map((name) => ({ name }))) ?? [] };
+    const inherited = this.scan.parents.has(c as Construct) ? this.inheritedMarkings(c) : [];
+    if ((c.handling === undefined || c.handling.length === 0) && (c.id === undefined || !this.targeted.has(c.id)) && inherited.length === 0) return { ...base, tags: base.tags ?? [] };
+    const own = this.markingsOf(c);
+    // Tags: the nearest marking of a kind wins (a COA's own TLP over its indicator's), as MISP takes one tlp tag.
+    let names: string[] = [];
+    for (const level of [...inherited, own]) names = overlayTags(names, level.tags);
+    const facts: MarkingFacts = { ...own, tlp: [...new Set([...inherited.flatMap((l) => l.tlp), ...own.tlp])], consent: [...new Set([...inherited.flatMap((l) => l.consent), ...own.consent])] };
+    const scope: Scope = { ...base, tags: unionTags(base.tags, names.map((name) => ({ name }))) ?? [] };
     const decision = decide(policyMarkings(facts, false), this.settings);
     if (decision) {
       const d = stricter(decision.distribution, this.eventDecision.distribution);
@@ -223,19 +246,22 @@ export class BuildContext {
     return w;
   }
 
-  /** The definition of an observable (itself, or what its idref points at); undefined when the idref dangles. */
-  resolveObservable(o: Observable, where: string): Observable | undefined {
+  /**
+   * The definition of an observable (itself, or what its idref points at); undefined when the idref dangles, with an
+   * `unresolved-idref` warning unless `warn` is false (the caller reports it its own way).
+   */
+  resolveObservable(o: Observable, where: string, warn = true): Observable | undefined {
     if (o.idref === undefined) {
       if (o.object?.idref !== undefined && o.object.properties === undefined) {
         const target = resolveRef(this.index, o.object);
         if (target) return this.wrapper(o, () => ({ ...o, object: target }));
-        this.report.warn('unresolved-idref', `the object ${o.object.idref} is referenced but not defined in the package: dropped`, where);
+        if (warn) this.report.warn('unresolved-idref', `the object ${o.object.idref} is referenced but not defined in the package: dropped`, where);
         return undefined;
       }
       return o;
     }
     const def = this.resolveId(o.idref);
-    if (!def) this.report.warn('unresolved-idref', `the observable ${o.idref} is referenced but not defined in the package: dropped`, where);
+    if (!def && warn) this.report.warn('unresolved-idref', `the observable ${o.idref} is referenced but not defined in the package: dropped`, where);
     return def;
   }
 
@@ -370,6 +396,32 @@ export class BuildContext {
     return kept;
   }
 
+}
+
+/**
+ * Whether a marking reaches the descendants of the construct holding it: its Controlled_Structure selects them
+ * (`../../../descendant-or-self::node()`, `//node()`, `…//node()`), or it has none.
+ */
+function reachesDescendants(m: Marking): boolean {
+  const cs = m.controlledStructure?.trim();
+  return cs === undefined || cs === '' || /descendant|\/\/|node\(\)|\*/.test(cs);
+}
+
+/** What a tag is about: `tlp`, `ais-marking:AISConsent`… (the machine tag's namespace and predicate). */
+function tagKind(tag: string): string {
+  const eq = tag.indexOf('=');
+  if (eq !== -1) return tag.slice(0, eq);
+  const colon = tag.indexOf(':');
+  return colon !== -1 ? tag.slice(0, colon) : tag;
+}
+
+/** `outer` with the tags of `inner`, an inner tag replacing the outer ones of its kind. */
+function overlayTags(outer: readonly string[], inner: readonly string[]): string[] {
+  if (outer.length === 0) return [...inner];
+  const kinds = new Set(inner.map(tagKind));
+  const out = outer.filter((t) => !kinds.has(tagKind(t)));
+  for (const t of inner) if (!out.includes(t)) out.push(t);
+  return out;
 }
 
 /** An observable standing for a CybOX object referenced directly (`<cybox:Object idref=…>`). */

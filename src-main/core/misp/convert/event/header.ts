@@ -12,6 +12,7 @@ import type { Identity, InformationSource, StixPackage } from '../../../stix/mod
 import type { BuildContext, Scope } from './context';
 import { brief, commentOf } from './context';
 import type { MarkingFacts } from './markings';
+import { isPlaceholderText } from '../values';
 
 export const PACKAGE_ID_COMMENT = 'STIX package id';
 
@@ -40,7 +41,15 @@ export function addHeader(ctx: BuildContext, packageId: string | undefined, base
     ctx.attribute('package-id', 'text', packageId, base, { category: 'Internal reference', comment: PACKAGE_ID_COMMENT, disable_correlation: true });
   }
   const intents = header?.packageIntents.map((i) => i.value.trim()).filter(Boolean) ?? [];
-  const description = header?.description?.trim() || header?.shortDescription?.trim();
+  // A description that is only a placeholder ("None", "N/A", "null") is skipped like other placeholders.
+  const prose = (field: string, text: string | undefined): string | undefined => {
+    const t = text?.trim();
+    if (!t) return undefined;
+    if (!isPlaceholderText(t)) return t;
+    ctx.report.warn('placeholder', `the STIX header ${field} "${brief(t, 60)}" is a placeholder, not a description; skipped.`, packageId);
+    return undefined;
+  };
+  const description = prose('description', header?.description) ?? prose('short description', header?.shortDescription);
   const intentText = intents.length ? `package intent: ${intents.join(', ')}` : undefined;
   if (description) {
     ctx.attribute('header-description', 'comment', description, base, { comment: commentOf('STIX header description', intentText), disable_correlation: true });

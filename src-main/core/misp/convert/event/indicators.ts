@@ -130,10 +130,20 @@ export function convertIndicator(ctx: BuildContext, ind: Indicator, memberships:
   const scope = ctx.scopeFor(ind, { toIds: ind.negate !== true, where, tags, ...(comment !== undefined && { comment }) });
 
   let made = 0;
+  /** The idref of the indicator's observable when it points at nothing in the package. */
+  let dangling: string | undefined;
   if (ind.observable) {
-    const def = ctx.resolveObservable(ind.observable, where);
+    const def = ctx.resolveObservable(ind.observable, where, false);
     if (def?.composition) made += convertComposition(ctx, ind, def, scope);
     else if (def) made += count(ctx.mapUse(def, scope, ind));
+    else {
+      dangling = ind.observable.idref ?? ind.observable.object?.idref ?? 'without id';
+      ctx.report.warn(
+        'dangling-observable',
+        `indicator ${label(ind)} names the observable ${dangling}, which is not defined in the package: the indicator's title, description, type, confidence and sightings are kept as a comment attribute, its observable is missing`,
+        where,
+      );
+    }
   }
 
   for (const tm of ind.testMechanisms) {
@@ -166,7 +176,41 @@ export function convertIndicator(ctx: BuildContext, ind: Indicator, memberships:
     } else {
       ctx.report.warn('empty-indicator', `indicator ${label(ind)} has nothing to convert`, where);
     }
+  } else if (made === 0 && dangling !== undefined) {
+    // Its observable is missing from the package (an idref to nothing): what the indicator says about it is not.
+    // One comment attribute holding everything the attributes of its observable would have carried in their comment
+    // (title, type, description, confidence, kill chain, indicated TTPs, compositions it belongs to) and its sightings,
+    // with the same tags (confidence, kill chain, TTP galaxies, markings) and distribution.
+    const { comment: _ignored, ...plain } = scope;
+    void _ignored;
+    const value = commentOf(ind.title?.trim() ? `Indicator: ${brief(ind.title, 300)}` : `Indicator ${ind.id ?? ''}`.trim(), brief(ind.description ?? ind.shortDescription, 2000))!;
+    ctx.attribute(`indicator-text|${ind.id ?? value}`, 'comment', value, { ...plain, toIds: false }, {
+      comment: commentOf(
+        `STIX indicator whose observable ${dangling} is not in the package`,
+        types.length > 0 && `type: ${types.join(', ')}`,
+        confidence && `confidence: ${confidence}`,
+        sightingsText(ind),
+        phases.length > 0 && `kill chain: ${phases.join(', ')}`,
+        ttpNames.length > 0 && `indicates TTP ${ttpNames.join(', ')}`,
+        ...(memberships.get(ind) ?? []),
+        ind.negate === true && 'negated indicator (NOT)',
+      ) ?? '',
+      disable_correlation: true,
+    }, ind);
   }
+}
+
+/** `sightings: 2 (2014-08-06T00:00:00 by MITRE; 2014-08-07T00:00:00)`, or undefined when there are none. */
+export function sightingsText(ind: Indicator): string | undefined {
+  const n = ind.sightingsCount ?? ind.sightings.length;
+  if (n === 0 && ind.sightings.length === 0) return undefined;
+  const shown = ind.sightings.slice(0, 10).map((s) => {
+    const by = s.source?.identity?.name?.trim() || s.source?.identity?.ciq?.organisationNames[0];
+    const confidence = s.confidence?.value?.value?.trim();
+    return commentOf(s.timestamp, by && `by ${brief(by, 100)}`, confidence && `confidence ${confidence}`, brief(s.description, 200))?.replace(/ \| /g, ' ');
+  }).filter((t): t is string => t !== undefined);
+  const more = ind.sightings.length > 10 ? `; ${ind.sightings.length - 10} more` : '';
+  return `sightings: ${n}${shown.length > 0 ? ` (${shown.join('; ')}${more})` : ''}`;
 }
 
 function count(m: Mapped): number {

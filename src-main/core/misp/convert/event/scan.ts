@@ -16,27 +16,37 @@ const SKIP: ReadonlySet<string> = new Set([
   'profiles', 'weaknesses', 'configurations', 'cvss', 'references', 'associationType',
 ]);
 
-/** Visits every construct (parents first, document order) except identities, skipping construct-free fields. */
-function fastWalk(root: Construct, visit: (c: Construct) => void): void {
-  const go = (value: unknown): void => {
+/** Constructs that carry markings of their own (a nested package and a report in their header). */
+const MARKABLE: ReadonlySet<string> = new Set<Construct['kind']>(['package', 'indicator', 'ttp', 'exploit-target', 'course-of-action', 'threat-actor', 'campaign', 'incident', 'report']);
+
+/**
+ * Visits every construct (parents first, document order) except identities, skipping construct-free fields; with
+ * the nearest enclosing markable construct written inside another (undefined at the top of the package).
+ */
+function fastWalk(root: Construct, visit: (c: Construct, parent: Construct | undefined) => void): void {
+  const go = (value: unknown, parent: Construct | undefined): void => {
     if (value === null || typeof value !== 'object') return;
     if (Array.isArray(value)) {
-      for (const v of value) go(v);
+      for (const v of value) go(v, parent);
       return;
     }
     const obj = value as Record<string, unknown>;
     const kind = obj.kind;
+    let inner = parent;
     if (typeof kind === 'string') {
       if (kind === 'identity') return;
-      if (KINDS.has(kind)) visit(value as Construct);
+      if (KINDS.has(kind)) {
+        visit(value as Construct, parent);
+        if (MARKABLE.has(kind) && obj.idref === undefined) inner = value as Construct;
+      }
     }
     for (const key in obj) {
       if (SKIP.has(key)) continue;
       const v = obj[key];
-      if (v !== null && typeof v === 'object') go(v);
+      if (v !== null && typeof v === 'object') go(v, inner);
     }
   };
-  go(root);
+  go(root, undefined);
 }
 
 /**
@@ -56,6 +66,12 @@ export interface ModelScan {
   marked: { construct: Construct; handling: Marking[] }[];
   /** The latest `timestamp` of any construct, as written. */
   timestamps: string[];
+  /**
+   * Markable constructs written inside another one (a COA inside an indicator, an exploit target inside a TTP, the
+   * content of a report or of a related package): the nearest enclosing markable construct, whose markings they
+   * inherit. Not the package itself (its markings are the event's).
+   */
+  parents: Map<Construct, Construct>;
 }
 
 /** The markings a construct holds (a package's and a report's are in their header). */
@@ -84,7 +100,9 @@ export function scanModel(model: StixPackage): ModelScan {
   };
   const marked: ModelScan['marked'] = [];
   const timestamps: string[] = [];
-  fastWalk(model, (c) => {
+  const parents = new Map<Construct, Construct>();
+  fastWalk(model, (c, parent) => {
+    if (parent !== undefined && parent !== model && c.idref === undefined && MARKABLE.has(c.kind)) parents.set(c, parent);
     if (c.id !== undefined) {
       if (byId.has(c.id)) duplicates.add(c.id);
       else byId.set(c.id, c);
@@ -96,5 +114,5 @@ export function scanModel(model: StixPackage): ModelScan {
     const ts = (c as { timestamp?: string }).timestamp;
     if (ts !== undefined) timestamps.push(ts);
   });
-  return { index: { byId, duplicates: [...duplicates] }, definitions, marked, timestamps };
+  return { index: { byId, duplicates: [...duplicates] }, definitions, marked, timestamps, parents };
 }
