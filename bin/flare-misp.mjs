@@ -61,6 +61,13 @@ async function entry() {
 
 const file = await entry();
 if (file !== undefined) {
-  const { run } = await import(pathToFileURL(file).href);
-  await run(process.argv.slice(2));
+  let run;
+  try {
+    ({ run } = await import(pathToFileURL(file).href));
+  } catch (e) {
+    // No node_modules (or an incomplete one): one line, not the loader's stack trace.
+    if (e?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    fail(`${String(e.message).split('\n')[0]}: run \`npm ci\` (\`npm ci --omit=dev\` is enough for the CLI and the service).`);
+  }
+  if (run) await run(process.argv.slice(2));
 }
