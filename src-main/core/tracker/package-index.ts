@@ -1,136 +1,149 @@
 /**
- * The in-memory state of every package, kept small enough for millions of records: per (process type, package
- * id) one slot in typed arrays holding where its latest, latest done and latest done-or-uploading records sit in
- * the file, the done record's content hash and event uuid as raw bytes, and the failure count. The records
- * themselves stay on disk and are read back when asked for.
+ * The in-memory state of every package, small and quick to build for millions of records: no object and no
+ * JS string per package. Per (process type, package id) one slot in typed arrays holds the package id's bytes
+ * (in one arena), where its latest, latest done and latest done-or-uploading records sit in the file, and its
+ * failure count. Everything else (hashes, event ids, error texts) stays in the file and is read back when asked:
+ * a lookup reads one or two records, a run asks once per package.
+ *
+ * Two open-addressing tables find slots: by package id, and by a hash of the event uuid (the candidates are
+ * confirmed against the records on disk, so the table needs no uuid bytes).
  */
 import { DONE_INDEXES, FAILURE_INDEXES, UPLOADING } from './record';
-import { PROCESS_TYPE_SYMBOLS } from './schema';
 
-const HASH_BYTES = 32;
-const UUID_BYTES = 16;
-/** Kinds of the stored hash/uuid: none, raw bytes, a string that is not canonical hex (kept in a side map). */
-const NONE = 0;
-const RAW = 1;
-const ODD = 2;
-
-const HEX = new Int8Array(256).fill(-1);
-for (let i = 0; i < 10; i++) HEX[48 + i] = i;
-for (let i = 0; i < 6; i++) HEX[97 + i] = HEX[65 + i] = 10 + i;
-
-/** A string or byte range holding a hash or uuid. */
-export interface TextRef {
-  buf: Buffer;
-  start: number;
-  end: number;
-}
-
-/** Parses `len*2` hex digits (case-insensitive, `-` skipped when `dashes`) into dst; false when they are not that. */
-function parseHex(src: TextRef, dst: Uint8Array, at: number, len: number, dashes: boolean): boolean {
-  const { buf, end } = src;
-  let p = src.start;
-  const expected = dashes ? len * 2 + 4 : len * 2;
-  if (end - p !== expected) return false;
-  for (let i = 0; i < len; i++) {
-    if (dashes && (p - src.start === 8 || p - src.start === 13 || p - src.start === 18 || p - src.start === 23)) {
-      if (buf[p] !== 45) return false;
-      p++;
-    }
-    const hi = HEX[buf[p]!]!;
-    const lo = HEX[buf[p + 1]!]!;
-    if (hi < 0 || lo < 0) return false;
-    dst[at + i] = (hi << 4) | lo;
-    p += 2;
+/**
+ * A 32-bit murmur3-style hash of bytes [start, end), four bytes a step (opening a big file hashes every
+ * record's package id and event uuid). `lower` ORs 0x20 into every byte first: ASCII letters compare
+ * case-insensitively, which is what event uuids need (the hash is only a hint; equality is checked exactly).
+ */
+function hashBytes(buf: Uint8Array, start: number, end: number, seed: number, lower = 0): number {
+  let h = seed ^ 0x9747b28c;
+  const len = end - start;
+  const stop = start + (len & ~3);
+  let i = start;
+  for (; i < stop; i += 4) {
+    let k = (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24)) | lower;
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
   }
-  return true;
+  let k = 0;
+  for (let shift = 0; i < end; i++, shift += 8) k |= (buf[i]! | (lower & 0xff)) << shift;
+  if (k !== 0) {
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+  }
+  h ^= len;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
-export function textRef(s: string): TextRef {
-  const buf = Buffer.from(s, 'utf8');
-  return { buf, start: 0, end: buf.length };
+function hashUuid(buf: Uint8Array, start: number, end: number): number {
+  // 0 marks "no uuid"
+  return hashBytes(buf, start, end, 0x2545f491, 0x20202020) || 1;
 }
 
-const refText = (r: TextRef): string => r.buf.toString('utf8', r.start, r.end);
+const encoder = new TextEncoder();
 
 export class PackageIndex {
-  private readonly slots = PROCESS_TYPE_SYMBOLS.map(() => new Map<string, number>());
   /** Number of slots (packages). */
   size = 0;
   /** Records applied (the file's record count). */
   records = 0;
   private cap = 0;
-  ids: string[] = [];
   processType = new Uint8Array(0);
-  latestPos = new Float64Array(0);
   latestOutcome = new Uint8Array(0);
+  latestPos = new Float64Array(0);
   donePos = new Float64Array(0);
   uuidPos = new Float64Array(0);
   failures = new Uint32Array(0);
-  private hashKind = new Uint8Array(0);
-  private hash = new Uint8Array(0);
-  private uuidKind = new Uint8Array(0);
-  private uuid = new Uint8Array(0);
-  private readonly oddHash = new Map<number, string>();
-  private readonly oddUuid = new Map<number, string>();
-  private readonly oddUuidSlots = new Map<string, Set<number>>();
-  /** Open addressing over the raw uuids: slot + 1, 0 empty, -1 removed. */
-  private table = new Int32Array(1024);
-  private tableFill = 0;
-  private readonly scratch = new Uint8Array(HASH_BYTES);
+  private keyHash = new Uint32Array(0);
+  private keyStart = new Float64Array(0);
+  private keyLength = new Uint32Array(0);
+  /** Hash of the event uuid of the latest done-or-uploading record; 0: none. */
+  private uuidHash = new Uint32Array(0);
+  private arena = new Uint8Array(0);
+  private arenaUsed = 0;
+  /** Slot + 1 by key hash; 0 empty. */
+  private keys = new Int32Array(0);
+  /** Slot + 1 by uuid hash; 0 empty, -1 removed. */
+  private uuids = new Int32Array(0);
+  private uuidsFill = 0;
+  private scratch = new Uint8Array(256);
 
-  slotOf(processType: number, packageId: string): number | undefined {
-    return this.slots[processType]?.get(packageId);
+  constructor() {
+    this.grow(1024);
   }
 
-  /** Applies one record found at file offset `pos`. */
-  apply(processType: number, packageId: string, outcome: number, hash: TextRef | undefined, uuid: TextRef | undefined, pos: number): void {
-    const map = this.slots[processType]!;
-    let slot = map.get(packageId);
-    if (slot === undefined) {
-      slot = this.size++;
-      if (slot >= this.cap) this.grow();
-      map.set(packageId, slot);
-      this.ids[slot] = packageId;
-      this.processType[slot] = processType;
-      this.donePos[slot] = -1;
-      this.uuidPos[slot] = -1;
+  /** Makes room for about `packages` packages with ids of `idBytes` in all, so reading a file need not grow the arrays. */
+  reserve(packages: number, idBytes: number): void {
+    if (idBytes > this.arena.length) {
+      const bigger = new Uint8Array(idBytes);
+      bigger.set(this.arena.subarray(0, this.arenaUsed));
+      this.arena = bigger;
     }
+    if (packages > this.cap) this.grow(packages);
+  }
+
+  /** Bytes of all package ids. */
+  get idBytes(): number {
+    return this.arenaUsed;
+  }
+
+  slotOf(processType: number, packageId: string): number | undefined {
+    const need = packageId.length * 3;
+    if (need > this.scratch.length) this.scratch = new Uint8Array(need);
+    const { written } = encoder.encodeInto(packageId, this.scratch);
+    const slot = this.find(processType, this.scratch, 0, written!, hashBytes(this.scratch, 0, written!, processType));
+    return slot < 0 ? undefined : slot;
+  }
+
+  slotOfBytes(processType: number, buf: Uint8Array, start: number, end: number): number | undefined {
+    const slot = this.find(processType, buf, start, end, hashBytes(buf, start, end, processType));
+    return slot < 0 ? undefined : slot;
+  }
+
+  idOf(slot: number): string {
+    const start = this.keyStart[slot]!;
+    return Buffer.from(this.arena.buffer, this.arena.byteOffset + start, this.keyLength[slot]!).toString('utf8');
+  }
+
+  /**
+   * Applies one record found at file offset `pos`: its process type, package id (bytes [keyStart, keyEnd) of
+   * `buf`), outcome and event uuid (bytes [uuidStart, uuidEnd), or uuidStart -1).
+   */
+  apply(processType: number, buf: Uint8Array, keyStart: number, keyEnd: number, outcome: number, uuidStart: number, uuidEnd: number, pos: number): void {
+    const h = hashBytes(buf, keyStart, keyEnd, processType);
+    let slot = this.find(processType, buf, keyStart, keyEnd, h);
+    if (slot < 0) slot = this.insert(processType, buf, keyStart, keyEnd, h, ~slot);
     this.records++;
     this.latestPos[slot] = pos;
     this.latestOutcome[slot] = outcome;
-    if (DONE_INDEXES[outcome]) {
+    const done = DONE_INDEXES[outcome];
+    if (done) {
       this.donePos[slot] = pos;
       this.failures[slot] = 0;
-      this.setHash(slot, hash);
     } else if (FAILURE_INDEXES[outcome]) {
       this.failures[slot]!++;
     }
-    if (DONE_INDEXES[outcome] || outcome === UPLOADING) {
+    if (done || outcome === UPLOADING) {
       this.uuidPos[slot] = pos;
-      this.setUuid(slot, uuid);
+      this.setUuid(slot, uuidStart < 0 ? 0 : hashUuid(buf, uuidStart, uuidEnd));
     }
   }
 
-  /** Whether the done record's hash equals `hash`; undefined when the done record has none. */
-  sameHash(slot: number, hash: string): boolean | undefined {
-    const kind = this.hashKind[slot];
-    if (kind === NONE) return undefined;
-    if (kind === ODD) return this.oddHash.get(slot) === hash;
-    const ref = textRef(hash);
-    if (!parseHex(ref, this.scratch, 0, HASH_BYTES, false)) return false;
-    for (let i = 0; i < HASH_BYTES; i++) if (this.hash[slot * HASH_BYTES + i] !== this.scratch[i]) return false;
-    return true;
-  }
-
-  /** Slots whose latest done-or-uploading record names this MISP event uuid. */
-  slotsForUuid(uuid: string): number[] {
-    const ref = textRef(uuid);
-    if (!parseHex(ref, this.scratch, 0, UUID_BYTES, true)) return [...(this.oddUuidSlots.get(uuid) ?? [])];
+  /** Slots whose latest done-or-uploading record may carry this uuid (confirm against the record). */
+  uuidCandidates(uuid: string): number[] {
+    const bytes = Buffer.from(uuid, 'utf8');
+    const h = hashUuid(bytes, 0, bytes.length);
     const found: number[] = [];
-    const mask = this.table.length - 1;
-    for (let i = uuidHash(this.scratch, 0) & mask; this.table[i] !== 0; i = (i + 1) & mask) {
-      const slot = this.table[i]! - 1;
-      if (slot >= 0 && this.uuidEquals(slot, this.scratch)) found.push(slot);
+    const mask = this.uuids.length - 1;
+    for (let i = h & mask; this.uuids[i] !== 0; i = (i + 1) & mask) {
+      const slot = this.uuids[i]! - 1;
+      if (slot >= 0 && this.uuidHash[slot] === h) found.push(slot);
     }
     return found;
   }
@@ -151,112 +164,117 @@ export class PackageIndex {
     return pos === this.latestPos[slot] || pos === this.donePos[slot] || pos === this.uuidPos[slot] || (FAILURE_INDEXES[outcome]! && pos > this.donePos[slot]!);
   }
 
-  private setHash(slot: number, hash: TextRef | undefined): void {
-    if (this.hashKind[slot] === ODD) this.oddHash.delete(slot);
-    if (hash === undefined) this.hashKind[slot] = NONE;
-    else if (parseHex(hash, this.hash, slot * HASH_BYTES, HASH_BYTES, false)) this.hashKind[slot] = RAW;
-    else {
-      this.hashKind[slot] = ODD;
-      this.oddHash.set(slot, refText(hash));
+  /** The slot, or ~(the free table position) when absent. */
+  private find(processType: number, buf: Uint8Array, start: number, end: number, h: number): number {
+    const mask = this.keys.length - 1;
+    const len = end - start;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const entry = this.keys[i]!;
+      if (entry === 0) return ~i;
+      const slot = entry - 1;
+      if (this.keyHash[slot] !== h || this.keyLength[slot] !== len || this.processType[slot] !== processType) continue;
+      const at = this.keyStart[slot]!;
+      let k = 0;
+      while (k < len && this.arena[at + k] === buf[start + k]) k++;
+      if (k === len) return slot;
     }
   }
 
-  private setUuid(slot: number, uuid: TextRef | undefined): void {
-    const kind = this.uuidKind[slot];
-    if (kind === RAW) {
-      if (uuid !== undefined && parseHex(uuid, this.scratch, 0, UUID_BYTES, true) && this.uuidEquals(slot, this.scratch)) return;
-      this.tableRemove(slot);
-    } else if (kind === ODD) {
-      const old = this.oddUuid.get(slot)!;
-      this.oddUuid.delete(slot);
-      const set = this.oddUuidSlots.get(old)!;
-      set.delete(slot);
-      if (set.size === 0) this.oddUuidSlots.delete(old);
+  private insert(processType: number, buf: Uint8Array, start: number, end: number, h: number, at: number): number {
+    if (this.size >= this.cap) {
+      this.grow(Math.ceil(this.cap * 1.5));
+      at = ~this.find(processType, buf, start, end, h);
     }
-    if (uuid === undefined) {
-      this.uuidKind[slot] = NONE;
-    } else if (parseHex(uuid, this.uuid, slot * UUID_BYTES, UUID_BYTES, true)) {
-      this.uuidKind[slot] = RAW;
-      this.tableInsert(slot);
-    } else {
-      const text = refText(uuid);
-      this.uuidKind[slot] = ODD;
-      this.oddUuid.set(slot, text);
-      let set = this.oddUuidSlots.get(text);
-      if (!set) this.oddUuidSlots.set(text, (set = new Set()));
-      set.add(slot);
+    const slot = this.size++;
+    const len = end - start;
+    if (this.arenaUsed + len > this.arena.length) {
+      const bigger = new Uint8Array(Math.max(this.arena.length * 1.5, this.arenaUsed + len + 4096));
+      bigger.set(this.arena.subarray(0, this.arenaUsed));
+      this.arena = bigger;
     }
+    this.arena.set(buf.subarray(start, end), this.arenaUsed);
+    this.keyStart[slot] = this.arenaUsed;
+    this.keyLength[slot] = len;
+    this.arenaUsed += len;
+    this.keyHash[slot] = h;
+    this.processType[slot] = processType;
+    this.donePos[slot] = -1;
+    this.uuidPos[slot] = -1;
+    this.keys[at] = slot + 1;
+    return slot;
   }
 
-  private uuidEquals(slot: number, bytes: Uint8Array): boolean {
-    if (this.uuidKind[slot] !== RAW) return false;
-    const at = slot * UUID_BYTES;
-    for (let i = 0; i < UUID_BYTES; i++) if (this.uuid[at + i] !== bytes[i]) return false;
-    return true;
-  }
-
-  private tableInsert(slot: number): void {
-    if ((this.tableFill + 1) * 2 > this.table.length) this.rehash();
-    const mask = this.table.length - 1;
-    let i = uuidHash(this.uuid, slot * UUID_BYTES) & mask;
-    while (this.table[i]! > 0) i = (i + 1) & mask;
-    if (this.table[i] === 0) this.tableFill++;
-    this.table[i] = slot + 1;
-  }
-
-  private tableRemove(slot: number): void {
-    const mask = this.table.length - 1;
-    for (let i = uuidHash(this.uuid, slot * UUID_BYTES) & mask; this.table[i] !== 0; i = (i + 1) & mask) {
-      if (this.table[i] === slot + 1) {
-        this.table[i] = -1;
-        return;
+  private setUuid(slot: number, h: number): void {
+    const old = this.uuidHash[slot]!;
+    if (old === h) return;
+    const mask = this.uuids.length - 1;
+    if (old !== 0) {
+      for (let i = old & mask; this.uuids[i] !== 0; i = (i + 1) & mask) {
+        if (this.uuids[i] === slot + 1) {
+          this.uuids[i] = -1;
+          break;
+        }
       }
     }
+    this.uuidHash[slot] = h;
+    if (h === 0) return;
+    if ((this.uuidsFill + 1) * 2 > this.uuids.length) this.rehashUuids(this.uuids.length);
+    const m = this.uuids.length - 1;
+    let i = h & m;
+    while (this.uuids[i]! > 0) i = (i + 1) & m;
+    if (this.uuids[i] === 0) this.uuidsFill++;
+    this.uuids[i] = slot + 1;
   }
 
-  /** A table at most a quarter full of live entries, without the removed ones. */
-  private rehash(): void {
+  /** Tables at most half full at `cap` slots; the uuid table also loses its removed entries. */
+  private rehashUuids(minSize: number): void {
     let live = 0;
-    for (let i = 0; i < this.table.length; i++) if (this.table[i]! > 0) live++;
+    for (let s = 0; s < this.size; s++) if (this.uuidHash[s] !== 0) live++;
     let size = 1024;
-    while (size < (live + 1) * 4) size *= 2;
-    const old = this.table;
-    this.table = new Int32Array(size);
-    this.tableFill = 0;
+    while (size < Math.max(minSize, (live + 1) * 2)) size *= 2;
+    if (size === this.uuids.length && this.uuidsFill === live) size *= 2;
+    this.uuids = new Int32Array(size);
+    this.uuidsFill = 0;
     const mask = size - 1;
-    for (let k = 0; k < old.length; k++) {
-      const entry = old[k]!;
-      if (entry <= 0) continue;
-      let i = uuidHash(this.uuid, (entry - 1) * UUID_BYTES) & mask;
-      while (this.table[i] !== 0) i = (i + 1) & mask;
-      this.table[i] = entry;
-      this.tableFill++;
+    for (let s = 0; s < this.size; s++) {
+      const h = this.uuidHash[s]!;
+      if (h === 0) continue;
+      let i = h & mask;
+      while (this.uuids[i] !== 0) i = (i + 1) & mask;
+      this.uuids[i] = s + 1;
+      this.uuidsFill++;
     }
   }
 
-  private grow(): void {
-    const cap = Math.max(1024, Math.ceil(this.cap * 1.5));
-    const more = <T extends Float64Array | Uint8Array | Uint32Array>(a: T, per = 1): T => {
-      const b = new (a.constructor as new (n: number) => T)(cap * per);
+  private grow(cap: number): void {
+    const more = <T extends Float64Array | Uint8Array | Uint32Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(cap);
       b.set(a);
       return b;
     };
     this.processType = more(this.processType);
-    this.latestPos = more(this.latestPos);
     this.latestOutcome = more(this.latestOutcome);
+    this.latestPos = more(this.latestPos);
     this.donePos = more(this.donePos);
     this.uuidPos = more(this.uuidPos);
     this.failures = more(this.failures);
-    this.hashKind = more(this.hashKind);
-    this.hash = more(this.hash, HASH_BYTES);
-    this.uuidKind = more(this.uuidKind);
-    this.uuid = more(this.uuid, UUID_BYTES);
+    this.keyHash = more(this.keyHash);
+    this.keyStart = more(this.keyStart);
+    this.keyLength = more(this.keyLength);
+    this.uuidHash = more(this.uuidHash);
+    if (this.arena.length === 0) this.arena = new Uint8Array(cap * 64);
     this.cap = cap;
+    let size = 1024;
+    while (size < cap * 2) size *= 2;
+    if (size !== this.keys.length) {
+      this.keys = new Int32Array(size);
+      const mask = size - 1;
+      for (let s = 0; s < this.size; s++) {
+        let i = this.keyHash[s]! & mask;
+        while (this.keys[i] !== 0) i = (i + 1) & mask;
+        this.keys[i] = s + 1;
+      }
+      this.rehashUuids(size);
+    }
   }
-}
-
-function uuidHash(bytes: Uint8Array, at: number): number {
-  const a = bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24);
-  const b = bytes[at + 12]! | (bytes[at + 13]! << 8) | (bytes[at + 14]! << 16) | (bytes[at + 15]! << 24);
-  return Math.imul(a ^ Math.imul(b, 0x85ebca6b), 0x9e3779b1) >>> 0;
 }

@@ -99,49 +99,58 @@ export function decodeRecord(buf: Buffer, pos = 0): { record: TrackRecord; end: 
 }
 
 /**
- * What the index needs from one record, read without building the record object (opening a file of a million
- * records spends most of its time here). Offsets point into the scanned buffer; -1 for a null field.
+ * What the index needs from one record, read without decoding it (opening a file of a million records spends
+ * most of its time here): offsets into the scanned buffer, uuidStart -1 for a null uuid.
  */
 export interface Essentials {
-  packageId: string;
+  keyStart: number;
+  keyEnd: number;
   processType: number;
   outcome: number;
-  hashStart: number;
-  hashEnd: number;
   uuidStart: number;
   uuidEnd: number;
-  end: number;
+}
+
+export function emptyEssentials(): Essentials {
+  return { keyStart: 0, keyEnd: 0, processType: 0, outcome: 0, uuidStart: -1, uuidEnd: -1 };
 }
 
 /** Reads the record at `c.pos` into `out` and leaves `c.pos` after it. Follows the field order of schema.ts. */
 export function scanEssentials(c: Cursor, out: Essentials): void {
   c.long(); // v
-  out.packageId = c.string();
-  [out.hashStart, out.hashEnd] = optionalBytes(c);
+  out.keyStart = c.skipBytes(); // packageId
+  out.keyEnd = c.pos;
+  skipOptional(c); // contentHash
   c.skipBytes(); // feed
   c.skipBytes(); // collection
-  out.processType = c.long();
-  if (out.processType < 0 || out.processType >= PROCESS_TYPE_SYMBOLS.length) throw new CorruptError('bad processType');
-  out.outcome = c.long();
-  if (out.outcome < 0 || out.outcome >= OUTCOME_SYMBOLS.length) throw new CorruptError('bad outcome');
-  optionalBytes(c); // mispEventId
-  [out.uuidStart, out.uuidEnd] = optionalBytes(c);
+  const pt = c.long();
+  if (pt !== 0 && pt !== 1) throw new CorruptError('bad processType');
+  out.processType = pt;
+  const outcome = c.long();
+  if (outcome < 0 || outcome >= OUTCOME_SYMBOLS.length) throw new CorruptError('bad outcome');
+  out.outcome = outcome;
+  skipOptional(c); // mispEventId
+  if (unionBranch(c) === 1) {
+    out.uuidStart = c.skipBytes();
+    out.uuidEnd = c.pos;
+  } else {
+    out.uuidStart = out.uuidEnd = -1;
+  }
   if (c.boolean() === undefined) throw new CorruptError('bad boolean'); // published
-  optionalBytes(c); // packageTimestamp
+  skipOptional(c); // packageTimestamp
   c.long(); // recordedAt
-  const runId = c.long();
-  if (runId === 1) c.long();
-  else if (runId !== 0) throw new CorruptError('bad union branch');
-  optionalBytes(c); // errorCode
-  optionalBytes(c); // errorText
-  optionalBytes(c); // file
-  out.end = c.pos;
+  if (unionBranch(c) === 1) c.long(); // runId
+  skipOptional(c); // errorCode
+  skipOptional(c); // errorText
+  skipOptional(c); // file
 }
 
-function optionalBytes(c: Cursor): [number, number] {
+function unionBranch(c: Cursor): number {
   const branch = c.long();
-  if (branch === 0) return [-1, -1];
-  if (branch !== 1) throw new CorruptError('bad union branch');
-  const start = c.skipBytes();
-  return [start, c.pos];
+  if (branch !== 0 && branch !== 1) throw new CorruptError('bad union branch');
+  return branch;
+}
+
+function skipOptional(c: Cursor): void {
+  if (unionBranch(c) === 1) c.skipBytes();
 }

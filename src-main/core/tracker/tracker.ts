@@ -16,13 +16,13 @@ import { trackerFsError } from './fs-errors';
 import { fsyncDir, nodeFs, writeFully, writeFullySync, type TrackerFs } from './fs-seam';
 import { isOldServiceSchema, legacyRecords, readOldServiceFile, type LegacyImportOptions } from './legacy';
 import { TrackerLock } from './lock';
-import { PackageIndex, type TextRef } from './package-index';
+import { PackageIndex } from './package-index';
 import {
-  DONE_INDEXES,
   FAILURE_INDEXES,
   TRACK_OUTCOMES,
   UPLOADING,
   decodeRecord,
+  emptyEssentials,
   encodeRecord,
   processTypeIndex,
   scanEssentials,
@@ -173,9 +173,9 @@ export class Tracker {
     const everDone = this.index.donePos[slot]! >= 0;
     if (FAILURE_INDEXES[latest]) return everDone ? { kind: 'failed', state } : { kind: 'new', state };
     if (!everDone) return { kind: 'new', state };
-    if (contentHash === undefined) return { kind: 'done', state };
-    const same = this.index.sameHash(slot, contentHash);
-    return same === false ? { kind: 'changed', state } : { kind: 'done', state };
+    const doneHash = state.done?.contentHash;
+    if (contentHash === undefined || doneHash === undefined) return { kind: 'done', state };
+    return doneHash.toLowerCase() === contentHash.toLowerCase() ? { kind: 'done', state } : { kind: 'changed', state };
   }
 
   state(processType: TrackProcessType, packageId: string): PackageState | undefined {
@@ -188,7 +188,10 @@ export class Tracker {
    * the trailing UUID of the package id, so two ids with the same suffix would share one MISP event.
    */
   packagesForEventUuid(uuid: string): string[] {
-    return [...new Set(this.index.slotsForUuid(uuid).map((slot) => this.index.ids[slot]!))];
+    const ix = this.index;
+    const wanted = uuid.toLowerCase();
+    const slots = ix.uuidCandidates(uuid).filter((slot) => this.recordAt(ix.uuidPos[slot]!).mispEventUuid?.toLowerCase() === wanted);
+    return [...new Set(slots.map((slot) => ix.idOf(slot)))];
   }
 
   /** The latest record of each package that matches, newest first. */
@@ -211,10 +214,11 @@ export class Tracker {
 
   /** Every record of the package, oldest first (reads the whole file). */
   history(processType: TrackProcessType, packageId: string): TrackRecord[] {
-    const pt = processTypeIndex(processType);
+    const slot = this.index.slotOf(processTypeIndex(processType), packageId);
     const out: TrackRecord[] = [];
+    if (slot === undefined) return out;
     this.scanFile((e, block, at) => {
-      if (e.processType === pt && e.packageId === packageId) out.push(decodeRecord(block.data, at)!.record);
+      if (this.index.slotOfBytes(e.processType, block.data, e.keyStart, e.keyEnd) === slot) out.push(decodeRecord(block.data, at)!.record);
     });
     return out;
   }
@@ -240,11 +244,12 @@ export class Tracker {
       const before = { bytes: this.size, records: this.index.records };
       const old = this.index;
       const fresh = new PackageIndex();
+      fresh.reserve(old.size, old.idBytes);
       const e = emptyEssentials();
       const writer = new ContainerWriter(this.fs, `${this.file}.compact-tmp`, SCHEMA_TEXT, (record, pos) => applyRecord(fresh, record, pos, e));
       try {
         this.scanFile((rec, block, at, end) => {
-          const slot = old.slotOf(rec.processType, rec.packageId)!;
+          const slot = old.slotOfBytes(rec.processType, block.data, rec.keyStart, rec.keyEnd)!;
           if (old.keeps(slot, block.dataOffset + at, rec.outcome)) writer.add(Buffer.from(block.data.subarray(at, end)));
         });
         writer.finish(this.file);
@@ -376,10 +381,6 @@ export function importLegacyTracker(oldFile: string, tracker: Tracker, options: 
   return tracker.importLegacy(oldFile, options);
 }
 
-function emptyEssentials(): Essentials {
-  return { packageId: '', processType: 0, outcome: 0, hashStart: -1, hashEnd: -1, uuidStart: -1, uuidEnd: -1, end: 0 };
-}
-
 /** Feeds one record to the index; `record` starts at file offset `pos`. */
 function applyRecord(index: PackageIndex, record: Buffer, pos: number, e: Essentials): void {
   scanEssentials(new Cursor(record, 0, record.length), e);
@@ -387,10 +388,7 @@ function applyRecord(index: PackageIndex, record: Buffer, pos: number, e: Essent
 }
 
 function applyEssentials(index: PackageIndex, e: Essentials, buf: Buffer, pos: number): void {
-  const hash: TextRef | undefined = e.hashStart >= 0 ? { buf, start: e.hashStart, end: e.hashEnd } : undefined;
-  const needUuid = DONE_INDEXES[e.outcome] || e.outcome === UPLOADING;
-  const uuid: TextRef | undefined = needUuid && e.uuidStart >= 0 ? { buf, start: e.uuidStart, end: e.uuidEnd } : undefined;
-  index.apply(e.processType, e.packageId, e.outcome, hash, uuid, pos);
+  index.apply(e.processType, buf, e.keyStart, e.keyEnd, e.outcome, e.uuidStart, e.uuidEnd, pos);
 }
 
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -464,9 +462,13 @@ function load(f: TrackerFs, file: string, logger: Logger, lock: TrackerLock | un
       header = readHead(f, fd, size, file);
     }
     const index = new PackageIndex();
-    const e = emptyEssentials();
+    const scratch = new BlockScratch();
     const window = new FileWindow((buf, pos) => f.readSync(fd, buf, 0, buf.length, pos), size);
-    const end = scanBlocks(window, header, (block) => indexBlock(index, block, e));
+    const end = scanBlocks(window, header, (block) => {
+      indexBlock(index, block, scratch);
+      // size the index for the whole file from the first block, so it does not grow (and copy) while reading
+      if (index.records === block.count) reserveFor(index, block, size - header.size);
+    });
     if (end.goodEnd < size) {
       const dropped = size - end.goodEnd;
       keepTornTail(f, file, fd, end.goodEnd, dropped, logger);
@@ -495,18 +497,37 @@ function load(f: TrackerFs, file: string, logger: Logger, lock: TrackerLock | un
  * Indexes one block. The records are checked first and applied after, so a block that turns out torn halfway
  * leaves the index as it was.
  */
-function indexBlock(index: PackageIndex, block: Block, e: Essentials): void {
+function indexBlock(index: PackageIndex, block: Block, s: BlockScratch): void {
   const c = new Cursor(block.data, 0, block.data.length);
-  const starts: number[] = [];
-  for (let i = 0; i < block.count; i++) {
-    starts.push(c.pos);
+  const e = s.e;
+  s.reserve(block.count);
+  for (let i = 0, k = 0; i < block.count; i++, k += 6) {
+    s.fields[k] = c.pos;
     scanEssentials(c, e);
+    s.fields[k + 1] = e.keyStart;
+    s.fields[k + 2] = e.keyEnd;
+    s.fields[k + 3] = (e.processType << 8) | e.outcome;
+    s.fields[k + 4] = e.uuidStart;
+    s.fields[k + 5] = e.uuidEnd;
   }
   if (c.pos !== block.data.length) throw new CorruptError('bytes after the last record');
-  for (const at of starts) {
-    c.pos = at;
-    scanEssentials(c, e);
-    applyEssentials(index, e, block.data, block.dataOffset + at);
+  const f = s.fields;
+  for (let i = 0, k = 0; i < block.count; i++, k += 6) {
+    index.apply(f[k + 3]! >> 8, block.data, f[k + 1]!, f[k + 2]!, f[k + 3]! & 0xff, f[k + 4]!, f[k + 5]!, block.dataOffset + f[k]!);
+  }
+}
+
+function reserveFor(index: PackageIndex, block: Block, fileBytes: number): void {
+  const records = Math.ceil((fileBytes / (block.end - block.offset)) * block.count * 1.05);
+  index.reserve(records, Math.ceil((index.idBytes / block.count) * records));
+}
+
+/** Where each record of a block and its fields start, kept between the check and the apply pass. */
+class BlockScratch {
+  fields = new Int32Array(6 * 1024);
+  readonly e = emptyEssentials();
+  reserve(count: number): void {
+    if (count * 6 > this.fields.length) this.fields = new Int32Array(count * 6);
   }
 }
 

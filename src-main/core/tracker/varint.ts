@@ -43,6 +43,16 @@ export class Cursor {
   ) {}
 
   long(): number {
+    // one byte: almost every count, length, enum and union branch
+    const first = this.pos < this.end ? this.buf[this.pos]! : 0x80;
+    if (first < 0x80) {
+      this.pos++;
+      return (first >>> 1) ^ -(first & 1);
+    }
+    return this.longSlow();
+  }
+
+  private longSlow(): number {
     let pos = this.pos;
     let b = this.byte(pos++);
     let n = b & 0x7f;
