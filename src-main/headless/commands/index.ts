@@ -16,6 +16,7 @@ const COMMANDS: readonly { name: string; load: () => Promise<Register> }[] = [
   { name: 'check', load: async () => (await import('./check-taxii')).registerCheckTaxii },
   { name: 'taxii', load: async () => (await import('./taxii')).registerTaxii },
   { name: 'convert', load: async () => (await import('./convert')).registerConvert },
+  { name: 'tracker', load: async () => (await import('./tracker')).registerTracker },
 ];
 
 /** The command names the modules above register. */
