@@ -2,7 +2,8 @@
 // The `flare-misp` command: runs the bundle `npm run build` makes (dist-main/cli.mjs), so it starts in a blink.
 // In a checkout (src-main/ beside bin/) a missing bundle, or one older than the sources, is rebuilt first, once
 // (bin/build-cli.mjs: atomic, and safe when several processes start at once), so `npm run -s flare -- <args>`
-// always runs the current sources. FLARE_MISP_FROM_SOURCE=1 runs the TypeScript sources through tsx instead.
+// always runs the current sources (FLARE_MISP_BUILD_QUIET=1, set for the tests, leaves out the line saying so).
+// FLARE_MISP_FROM_SOURCE=1 runs the TypeScript sources through tsx instead.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -50,7 +51,8 @@ async function entry() {
   if (built !== undefined && built >= newestSource()) return bundle;
   const { buildCli, BuildUnavailable } = await import('./build-cli.mjs');
   try {
-    await buildCli({ root, reason: built === undefined ? 'first run' : 'the sources changed', isStale: (mtime) => mtime === undefined || mtime < newestSource() });
+    const reason = process.env.FLARE_MISP_BUILD_QUIET === '1' ? '' : built === undefined ? 'first run' : 'the sources changed';
+    await buildCli({ root, reason, isStale: (mtime) => mtime === undefined || mtime < newestSource() });
   } catch (e) {
     if (!(e instanceof BuildUnavailable)) return fail(`the CLI could not be built: ${String(e?.message ?? e).split('\n')[0]}`);
     if (built === undefined) return fail(`dist-main/cli.mjs is not built and cannot be built here (${e.message}): run \`npm ci\`, then \`npm run build\`.`);
