@@ -168,9 +168,9 @@ export class Tracker {
     const slot = this.index.slotOf(processTypeIndex(processType), packageId);
     if (slot === undefined) return { kind: 'new' };
     const state = this.stateOf(slot);
-    const latest = this.index.latestOutcome[slot]!;
+    const latest = this.index.latestOutcome(slot);
     if (latest === UPLOADING) return { kind: 'in-flight', state };
-    const everDone = this.index.donePos[slot]! >= 0;
+    const everDone = this.index.donePos(slot) >= 0;
     if (FAILURE_INDEXES[latest]) return everDone ? { kind: 'failed', state } : { kind: 'new', state };
     if (!everDone) return { kind: 'new', state };
     const doneHash = state.done?.contentHash;
@@ -190,7 +190,7 @@ export class Tracker {
   packagesForEventUuid(uuid: string): string[] {
     const ix = this.index;
     const wanted = uuid.toLowerCase();
-    const slots = ix.uuidCandidates(uuid).filter((slot) => this.recordAt(ix.uuidPos[slot]!).mispEventUuid?.toLowerCase() === wanted);
+    const slots = ix.uuidCandidates(uuid).filter((slot) => this.recordAt(ix.uuidPos(slot)).mispEventUuid?.toLowerCase() === wanted);
     return [...new Set(slots.map((slot) => ix.idOf(slot)))];
   }
 
@@ -206,10 +206,10 @@ export class Tracker {
       slots = [];
       for (let s = 0; s < ix.size; s++) slots.push(s);
     }
-    slots = slots.filter((s) => (pt === undefined || ix.processType[s] === pt) && (outcome === undefined || ix.latestOutcome[s] === outcome));
-    slots.sort((a, b) => ix.latestPos[b]! - ix.latestPos[a]!);
+    slots = slots.filter((s) => (pt === undefined || ix.processType(s) === pt) && (outcome === undefined || ix.latestOutcome(s) === outcome));
+    slots.sort((a, b) => ix.latestPos(b) - ix.latestPos(a));
     if (filter.limit !== undefined && filter.limit > 0) slots = slots.slice(0, filter.limit);
-    return slots.map((s) => this.recordAt(ix.latestPos[s]!));
+    return slots.map((s) => this.recordAt(ix.latestPos(s)));
   }
 
   /** Every record of the package, oldest first (reads the whole file). */
@@ -229,7 +229,7 @@ export class Tracker {
     let kept = 0;
     for (let s = 0; s < ix.size; s++) {
       kept += ix.keptRecords(s);
-      byOutcome[TRACK_OUTCOMES[ix.latestOutcome[s]!]!]++;
+      byOutcome[TRACK_OUTCOMES[ix.latestOutcome(s)]!]++;
     }
     return { file: this.file, bytes: this.size, records: ix.records, packages: ix.size, superseded: ix.records - kept, byOutcome };
   }
@@ -327,10 +327,10 @@ export class Tracker {
 
   private stateOf(slot: number): PackageState {
     const ix = this.index;
-    const latestPos = ix.latestPos[slot]!;
-    const donePos = ix.donePos[slot]!;
+    const latestPos = ix.latestPos(slot);
+    const donePos = ix.donePos(slot);
     const latest = this.recordAt(latestPos);
-    const state: PackageState = { latest, failures: ix.failures[slot]! };
+    const state: PackageState = { latest, failures: ix.failures(slot) };
     if (donePos >= 0) state.done = donePos === latestPos ? latest : this.recordAt(donePos);
     return state;
   }

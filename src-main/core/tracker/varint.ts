@@ -44,10 +44,18 @@ export class Cursor {
 
   long(): number {
     // one byte: almost every count, length, enum and union branch
-    const first = this.pos < this.end ? this.buf[this.pos]! : 0x80;
+    const pos = this.pos;
+    const first = pos < this.end ? this.buf[pos]! : 0x80;
     if (first < 0x80) {
-      this.pos++;
+      this.pos = pos + 1;
       return (first >>> 1) ^ -(first & 1);
+    }
+    // two bytes: string lengths from 64 to 8191
+    const second = pos + 1 < this.end ? this.buf[pos + 1]! : 0x80;
+    if (second < 0x80) {
+      this.pos = pos + 2;
+      const n = (first & 0x7f) | (second << 7);
+      return (n >>> 1) ^ -(n & 1);
     }
     return this.longSlow();
   }
