@@ -9,6 +9,8 @@ import { nodeFs, type TrackerFs } from './fs-seam';
 import { rec, sha, tempTrackerFile, uuid } from './test-helpers';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+/** tsx resolves from the repository. */
+const REPO = path.join(here, '..', '..', '..');
 const errno = (code: string) => Object.assign(new Error(`${code}: injected`), { code });
 
 /** The real file system, with the failures a test switches on. */
@@ -97,7 +99,7 @@ try { for (;;) { await t.append({ packageId: 'p' + n, feed: 'f', collection: 'c'
 catch (e) { process.stdout.write(JSON.stringify({ n, code: e.code, message: e.message, records: t.stats().records })); }
 await t.close();`;
     // 64 blocks of 512 bytes (dash) or 1024 (bash): room for the header and some records either way
-    const r = spawnSync('sh', ['-c', 'ulimit -f 64 && exec "$0" --import tsx --input-type=module -e "$1"', process.execPath, script], { encoding: 'utf8' });
+    const r = spawnSync('sh', ['-c', 'ulimit -f 64 && exec "$0" --import tsx --input-type=module -e "$1"', process.execPath, script], { cwd: REPO, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout) as { n: number; code: string; message: string; records: number };
     expect(out).toMatchObject({ code: 'tracker_disk_full', message: expect.stringContaining('largest file size') });
@@ -127,6 +129,7 @@ for (const f of process.argv.slice(1)) {
     // root ignores file modes: run the opener as nobody then (chmod is the real mechanism either way)
     const asRoot = process.getuid?.() === 0;
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, path.join(dir, 'ro.avro'), path.join(dir, 'ro-dir', 'trackers.avro')], {
+      cwd: REPO,
       encoding: 'utf8',
       ...(asRoot && { uid: 65534, gid: 65534, env: { ...process.env, HOME: '/tmp' } }),
     });

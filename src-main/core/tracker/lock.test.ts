@@ -9,6 +9,8 @@ import { Tracker } from './tracker';
 import { rec, tempTrackerFile, uuid } from './test-helpers';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+/** tsx resolves from the repository. */
+const REPO = path.join(here, '..', '..', '..');
 
 /** A child process that opens the tracker, appends one record, says "open" and waits to be killed. */
 function holder(file: string) {
@@ -18,7 +20,7 @@ await t.append({ packageId: 'from-child', feed: 'f', collection: 'c', processTyp
 process.stdout.write('open\\n');
 setInterval(() => {}, 1000);`;
   // node itself with tsx's loader (not the tsx command, which runs node as a grandchild SIGKILL would miss)
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
   const ready = new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (c: Buffer) => c.toString().includes('open') && resolve());
     child.on('exit', (code) => reject(new Error(`holder exited with ${code}`)));

@@ -36,6 +36,7 @@ describe('Tracker', () => {
       expect(t.list({ processType: 'xmlOutput' })).toEqual([expect.objectContaining({ file: `/out/${e}.xml` })]);
       expect(t.list({ packageId: id(d) })).toHaveLength(1);
       expect(t.list({ limit: 2 })).toHaveLength(2);
+      expect([t.count(), t.count({ outcome: 'failed' }), t.count({ processType: 'xmlOutput', outcome: 'failed' })]).toEqual([5, 2, 0]);
       expect(t.history('stixToMisp', id(d)).map((r) => r.outcome)).toEqual(['uploaded', 'failed']);
       expect(t.stats()).toMatchObject({ file, records: 6, packages: 5, superseded: 0, byOutcome: { uploaded: 1, uploading: 1, failed: 2, saved: 1 } });
     };

@@ -197,6 +197,19 @@ export class Tracker {
   /** The latest record of each package that matches, newest first. */
   list(filter: ListFilter = {}): TrackRecord[] {
     const ix = this.index;
+    let slots = this.matching(filter);
+    slots.sort((a, b) => ix.latestPos(b) - ix.latestPos(a));
+    if (filter.limit !== undefined && filter.limit > 0) slots = slots.slice(0, filter.limit);
+    return this.recordsAt(slots.map((s) => ix.latestPos(s)));
+  }
+
+  /** How many packages list() would return without a limit. */
+  count(filter: Omit<ListFilter, 'limit'> = {}): number {
+    return this.matching(filter).length;
+  }
+
+  private matching(filter: ListFilter): number[] {
+    const ix = this.index;
     const pt = filter.processType === undefined ? undefined : processTypeIndex(filter.processType);
     const outcome = filter.outcome === undefined ? undefined : TRACK_OUTCOMES.indexOf(filter.outcome);
     let slots: number[];
@@ -206,10 +219,8 @@ export class Tracker {
       slots = [];
       for (let s = 0; s < ix.size; s++) slots.push(s);
     }
-    slots = slots.filter((s) => (pt === undefined || ix.processType(s) === pt) && (outcome === undefined || ix.latestOutcome(s) === outcome));
-    slots.sort((a, b) => ix.latestPos(b) - ix.latestPos(a));
-    if (filter.limit !== undefined && filter.limit > 0) slots = slots.slice(0, filter.limit);
-    return slots.map((s) => this.recordAt(ix.latestPos(s)));
+    if (pt === undefined && outcome === undefined) return slots;
+    return slots.filter((s) => (pt === undefined || ix.processType(s) === pt) && (outcome === undefined || ix.latestOutcome(s) === outcome));
   }
 
   /** Every record of the package, oldest first (reads the whole file). */
@@ -350,6 +361,20 @@ export class Tracker {
       if (decoded) return decoded.record;
       if (n < len) throw new FlareError('tracker_corrupt', `${this.file} changed under FLARE MISP: the record at byte ${pos} cannot be read.`, { hint: 'Another program may have written to the file; restart FLARE MISP so it reads the file again.' });
     }
+  }
+
+  /** Records at many offsets: read in file order through one window rather than one read each. */
+  private recordsAt(positions: readonly number[]): TrackRecord[] {
+    if (positions.length < 256) return positions.map((p) => this.recordAt(p));
+    const order = positions.map((_, i) => i).sort((a, b) => positions[a]! - positions[b]!);
+    const window = new FileWindow((buf, pos) => this.fs.readSync(this.fd, buf, 0, buf.length, pos), this.size);
+    const out: TrackRecord[] = new Array(positions.length);
+    for (const i of order) {
+      const pos = positions[i]!;
+      const decoded = decodeRecord(window.view(pos, Math.min(1 << 16, this.size - pos)), 0);
+      out[i] = decoded ? decoded.record : this.recordAt(pos);
+    }
+    return out;
   }
 
   /** Calls `onRecord` for each record of the file with the block and the record's start and end in it. */

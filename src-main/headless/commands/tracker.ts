@@ -112,9 +112,9 @@ export function registerTracker(program: Command): void {
           records.sort((a, b) => (b.recordedAt ?? 0) - (a.recordedAt ?? 0));
           total = records.length;
         } else if (t) {
-          const all = t.list({ ...(opts.outcome && { outcome: opts.outcome }), ...(opts.processType && { processType: opts.processType }) });
-          total = all.length;
-          records = opts.limit > 0 ? all.slice(0, opts.limit) : all;
+          const filter = { ...(opts.outcome && { outcome: opts.outcome }), ...(opts.processType && { processType: opts.processType }) };
+          total = t.count(filter);
+          records = t.list({ ...filter, limit: opts.limit });
         }
         if (opts.json) {
           process.stdout.write(`${JSON.stringify({ ok: true, file, total, records }, null, 2)}\n`);
