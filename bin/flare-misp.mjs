@@ -54,7 +54,7 @@ async function entry() {
     const reason = process.env.FLARE_MISP_BUILD_QUIET === '1' ? '' : built === undefined ? 'first run' : 'the sources changed';
     await buildCli({ root, reason, isStale: (mtime) => mtime === undefined || mtime < newestSource() });
   } catch (e) {
-    if (!(e instanceof BuildUnavailable)) return fail(`the CLI could not be built: ${String(e?.message ?? e).split('\n')[0]}`);
+    if (!(e instanceof BuildUnavailable)) return fail(`the CLI could not be built (\`npm run build:cli\` repeats this):\n${String(e?.message ?? e).trim()}`);
     if (built === undefined) return fail(`dist-main/cli.mjs is not built and cannot be built here (${e.message}): run \`npm ci\`, then \`npm run build\`.`);
     process.stderr.write(`flare-misp: dist-main/cli.mjs is older than the sources and cannot be rebuilt here (${e.message}); running it anyway (\`npm ci\` then \`npm run build\` fixes this).\n`);
   }
