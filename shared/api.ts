@@ -42,17 +42,50 @@ export interface HealthResult {
 }
 
 export interface RunCounts {
+  /** Packages taken from the feed (and from the quarantine, for a retry). */
   received: number;
+  /** Never seen before. */
   new: number;
+  /** Already done with the same content: no MISP request, no file written. */
   duplicate: number;
+  /** Done before with other content: the event (or file) was updated. */
   updated: number;
   uploaded: number;
   saved: number;
+  /** Failed in this run (conversion, MISP refusal, an error that outlived its retries). */
   failed: number;
+  /** Put in (or kept in) the quarantine by this run. */
   quarantined: number;
+  /** Not processed: quarantined packages waiting for a person, content blocks that hold no package. */
+  skipped: number;
 }
 
 export type RunState = 'running' | 'success' | 'partial' | 'failed';
+export type RunTrigger = 'manual' | 'scheduled' | 'retry';
+
+/** What became of one package in a run. */
+export interface RunPackageOutcome {
+  packageId: string;
+  outcome: 'new' | 'updated' | 'duplicate' | 'saved' | 'uploaded' | 'failed' | 'quarantined' | 'skipped';
+  mispEventId?: string;
+  mispEventUuid?: string;
+  /** The file an xmlOutput run wrote. */
+  file?: string;
+  reason?: string;
+}
+
+export interface RunProgress {
+  /** The TAXII result part being processed (0 before the first arrives). */
+  part: number;
+  /** Content blocks received so far. */
+  blocks: number;
+  /** Packages handled so far (done, duplicate, failed). */
+  packages: number;
+  /** MISP uploads (or files) finished so far. */
+  uploadsDone: number;
+  /** How many blocks the server says the window holds, when it said. */
+  recordCount?: number;
+}
 
 /** One run: the old `/misptransclient` JSON fields plus counts and progress. */
 export interface RunRecord {
@@ -60,7 +93,7 @@ export interface RunRecord {
   processType: ProcessType;
   feed: string;
   collection: string;
-  trigger: 'manual' | 'scheduled';
+  trigger: RunTrigger;
   state: RunState;
   /** "Success" / "Failed", as the old service said. */
   status: string;
@@ -69,9 +102,18 @@ export interface RunRecord {
   endTimeStamp: string;
   startedAt: string;
   finishedAt?: string;
+  durationMs?: number;
   counts: RunCounts;
-  progress?: { part: number; blocks: number; recordCount?: number };
+  progress?: RunProgress;
+  /** A COUNT_ONLY estimate made before a first run over a long window. */
+  estimate?: number;
+  /** Sentences about what did not stop the run (packages quarantined, a window reset…). */
+  warnings?: string[];
   error?: ApiErrorShape;
+  /** Per package (getRun only; listRuns leaves it out). */
+  packages?: RunPackageOutcome[];
+  /** Packages beyond the first 100,000 are counted but not listed. */
+  packagesOmitted?: number;
 }
 
 export interface JobInfo {
@@ -142,14 +184,27 @@ export interface ServiceStatus {
   configError?: ApiErrorShape;
   schedulerRunning: boolean;
   activeRuns: number;
+  /** The tracker file: size and record counts (absent until it is opened). */
+  tracker?: { file: string; bytes: number; records: number; packages: number };
+  quarantined?: number;
 }
 
 export interface QuarantineItem {
   packageId: string;
+  processType: ProcessType;
   feed: string;
+  collection: string;
+  /** Why the last attempt failed, as a sentence (with the error's code in `code`). */
   reason: string;
+  code: string;
+  hint?: string;
   firstFailedAt: string;
+  lastFailedAt: string;
   attempts: number;
+  /** Runs retry a package automatically a few times; after that it waits for a person (Retry). */
+  waitingForPerson: boolean;
+  /** The run that quarantined it last. */
+  runId?: number;
 }
 
 /**
@@ -218,7 +273,10 @@ export interface AdminApi {
   listRuns(limit?: number): Promise<RunRecord[]>;
   getRun(id: number): Promise<RunRecord>;
   listQuarantine(): Promise<QuarantineItem[]>;
+  /** Retries quarantined packages now (all, or these ids), whatever their attempts; answers the retry run. */
   retryQuarantined(packageIds?: string[]): Promise<RunRecord>;
+  /** The MISP event preview of a quarantined package (its saved XML). */
+  previewQuarantined(packageId: string): Promise<PreviewResult>;
   previewPackage(xml: string): Promise<PreviewResult>;
   recentLog(limit?: number): Promise<LogEntry[]>;
 }
@@ -243,6 +301,7 @@ export const ADMIN_METHODS = [
   'getRun',
   'listQuarantine',
   'retryQuarantined',
+  'previewQuarantined',
   'previewPackage',
   'recentLog',
 ] as const satisfies readonly AdminMethod[];

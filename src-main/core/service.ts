@@ -22,12 +22,10 @@ import type {
   ServiceStatus,
 } from '../../shared/api';
 import { ConfigError, ConfigStore, configView, formatIssue, secretValues, type LoadedConfig } from './config/index';
-import type { MispConfig } from './config/config';
 import { FlareError, NotAvailableError, errorMessage } from './errors';
 import { LogHub, fileSink, levelFromConfig, type LogSink } from './log/index';
-import { MispClient } from './misp/client/client';
-import { mispClientOptionsFromConfig } from './misp/client/from-config';
 import { mispHealthResult } from './misp/client/health';
+import { Runs } from './pipeline/runs';
 import { checkTaxiiHealth } from './taxii/health';
 import { readPackages } from './stix/index';
 import { buildEvent, summarizeReport } from './misp/convert/event/index';
@@ -55,13 +53,20 @@ export class FlareService implements AdminApi {
   private readonly listeners = new Map<AdminEventName, Set<Listener<AdminEventName>>>();
   private fileLog: { file: string; remove: () => Promise<void> } | undefined;
   private readonly unsubscribeLog: () => void;
-  /** Sharing group ids MISP gave for previews, by MISP URL and the group as written (see previewSharingGroup). */
-  private readonly previewGroupIds = new Map<string, number>();
+  /** Runs, their history, the quarantine and the tracker. */
+  readonly runs: Runs;
 
   constructor(private readonly options: ServiceOptions) {
     this.hub = options.hub ?? new LogHub();
     this.log = this.hub.logger('service');
     this.unsubscribeLog = this.hub.subscribe((e) => this.emit('log', e));
+    this.runs = new Runs({
+      log: this.hub.logger(),
+      onRun: (run) => {
+        this.emit('run', run);
+        if (run.state !== 'running') this.emit('status', this.statusNow());
+      },
+    });
   }
 
   /** Loads the configuration and starts what it configures. A bad configuration is reported, not fatal. */
@@ -78,7 +83,9 @@ export class FlareService implements AdminApi {
     this.emit('status', this.statusNow());
   }
 
-  async close(): Promise<void> {
+  /** Stops: running runs reach a safe point (every package in flight tracked) within `graceMs`, then the tracker closes. */
+  async close(graceMs?: number): Promise<void> {
+    await this.runs.close(graceMs);
     this.unsubscribeLog();
     await this.fileLog?.remove();
     this.fileLog = undefined;
@@ -115,6 +122,7 @@ export class FlareService implements AdminApi {
     for (const w of loaded.warnings) this.log.warn(`config: ${w.file ? `${w.file}${w.line ? `:${w.line}` : ''}: ` : ''}${w.key ? `${w.key}: ` : ''}${w.message}`);
     if (!config.taxii.configured) this.log.info('TAXII feed not configured: set stixtransclient.poll.baseurl and stixtransclient.source.collection');
     if (!config.misp.configured) this.log.info('MISP not configured: set flare.misp.url and misp.authorization.key');
+    this.runs.configure(config);
   }
 
   private async useLogFile(file: string | undefined, maxSizeBytes: number, keep: number): Promise<void> {
@@ -139,8 +147,11 @@ export class FlareService implements AdminApi {
       taxiiConfigured: this.store?.current.config.taxii.configured ?? false,
       mispConfigured: this.store?.current.config.misp.configured ?? false,
       schedulerRunning: false,
-      activeRuns: 0,
+      activeRuns: this.runs.activeCount,
+      quarantined: this.runs.quarantinedCount,
     };
+    const tracker = this.runs.trackerStats();
+    if (tracker) status.tracker = tracker;
     if (this.configError) {
       status.configError = { code: this.configError.code, message: this.configError.message, ...(this.configError.hint && { hint: this.configError.hint }) };
     }
@@ -219,18 +230,16 @@ export class FlareService implements AdminApi {
       return notConfigured('Misp', misp.url ?? '', 'The MISP server is not configured.', 'Set flare.misp.url (the MISP root URL) and misp.authorization.key (or FLARE_MISP_KEY).');
     }
     const started = Date.now();
-    const client = new MispClient(mispClientOptionsFromConfig(misp, { logger: this.hub.logger('misp') }));
-    try {
-      const result = mispHealthResult(await client.checkMispStatus(), Date.now() - started);
-      this.log[result.ok ? 'info' : 'warn'](`MISP health check: ${result.ok ? 'healthy' : 'failing'} — ${result.reason}`);
-      return result;
-    } finally {
-      await client.close();
-    }
+    const client = this.runs.mispDestination().client!;
+    const result = mispHealthResult(await client.checkMispStatus(), Date.now() - started);
+    this.log[result.ok ? 'info' : 'warn'](`MISP health check: ${result.ok ? 'healthy' : 'failing'} — ${result.reason}`);
+    return result;
   }
 
-  async poll(_processType: ProcessType, _collection?: string): Promise<RunRecord> {
-    throw new NotAvailableError('Polling');
+  /** One run now (manual); while one of this process type runs, that one is answered. Resolves when it ends. */
+  async poll(processType: ProcessType, collection?: string): Promise<RunRecord> {
+    this.loaded; // a configuration that did not load is the answer
+    return this.runs.start({ processType, trigger: 'manual', ...(collection ? { collection } : {}) });
   }
 
   async listJobs(): Promise<JobInfo[]> {
@@ -253,60 +262,39 @@ export class FlareService implements AdminApi {
     throw new NotAvailableError('The scheduler');
   }
 
-  async listRuns(_limit?: number): Promise<RunRecord[]> {
-    throw new NotAvailableError('Run history');
+  async listRuns(limit?: number): Promise<RunRecord[]> {
+    this.loaded;
+    return this.runs.listRuns(limit);
   }
 
-  async getRun(_id: number): Promise<RunRecord> {
-    throw new NotAvailableError('Run history');
+  async getRun(id: number): Promise<RunRecord> {
+    this.loaded;
+    return this.runs.getRun(id);
   }
 
   async listQuarantine(): Promise<QuarantineItem[]> {
-    throw new NotAvailableError('The quarantine');
+    this.loaded;
+    return this.runs.listQuarantine().map(({ contentHash: _h, packageTimestamp: _t, ...item }) => item);
   }
 
-  async retryQuarantined(_packageIds?: string[]): Promise<RunRecord> {
-    throw new NotAvailableError('The quarantine');
+  async retryQuarantined(packageIds?: string[]): Promise<RunRecord> {
+    this.loaded;
+    return this.runs.retry(packageIds ?? []);
   }
 
-  /**
-   * For a preview that matches the upload: the id of a sharing group written as uuid or name, asked of MISP once
-   * (one attempt, at most 10 s, so a dead MISP does not hold the preview up) and remembered per MISP URL and group.
-   * When MISP cannot say, the preview goes on offline (the event stays in the organisation) and says why.
-   */
-  private async previewSharingGroup(misp: MispConfig): Promise<{ id?: number; problem?: string }> {
-    const written = groupToLookUp(misp);
-    if (written === undefined) return {};
-    const key = `${misp.url ?? ''}|${written}`;
-    const known = this.previewGroupIds.get(key);
-    if (known !== undefined) return { id: known };
-    let client: MispClient | undefined;
-    try {
-      client = new MispClient({
-        ...mispClientOptionsFromConfig(misp, { logger: this.hub.logger('misp') }),
-        timeoutMs: Math.min(misp.timeoutMs, 10_000),
-        retry: { attempts: 1 },
-      });
-      const info = await client.sharingGroup();
-      if (info === undefined) return {};
-      this.previewGroupIds.set(key, info.id);
-      return { id: info.id };
-    } catch (e) {
-      const hint = e instanceof FlareError && e.hint ? ` ${e.hint}` : '';
-      return { problem: `The sharing group "${written}" could not be looked up in MISP for this preview: ${errorMessage(e)}${hint}` };
-    } finally {
-      await client?.close();
-    }
+  async previewQuarantined(packageId: string): Promise<PreviewResult> {
+    this.loaded;
+    return this.previewPackage(this.runs.quarantineXml(packageId));
   }
 
   async previewPackage(xml: string): Promise<PreviewResult> {
     const packages = readPackages(xml);
     const first = packages[0];
     if (!first) throw new FlareError('stix_not_a_package', 'The XML holds no STIX package.');
-    // Previews work before MISP is configured: the shipped defaults then decide (distribution 0).
-    const misp = this.store?.current.config.misp;
-    const group = misp ? await this.previewSharingGroup(misp) : {};
-    const built = buildEvent(first, { misp: misp ? { ...misp, ...(group.id !== undefined && { sharingGroupId: group.id }) } : {} });
+    // Previews work before MISP is configured: the shipped defaults then decide (distribution 0). The sharing
+    // group is the one the uploads use (asked of MISP once, shared with them).
+    const group = this.store ? await this.runs.mispDestination().previewSettings() : { settings: {} };
+    const built = buildEvent(first, { misp: group.settings });
     const summary = summarizeReport(built.report);
     const several = packages.length > 1 ? `The XML holds ${packages.length} packages; only the first (${first.id ?? 'without id'}) is previewed.` : undefined;
     const warnings = several !== undefined ? [several, ...summary.warnings] : summary.warnings;
@@ -332,14 +320,6 @@ export class FlareService implements AdminApi {
       coverage,
     };
   }
-}
-
-/** A sharing group written as uuid or name, which a policy may choose: only then does a preview need its id. */
-function groupToLookUp(misp: MispConfig): string | undefined {
-  const written = misp.sharingGroup?.trim();
-  if (!misp.configured || !written || /^[0-9]+$/.test(written)) return undefined;
-  const mayChooseFour = misp.distribution === 4 || Object.values(misp.distributionPolicy).includes(4);
-  return mayChooseFour ? written : undefined;
 }
 
 function notConfigured(resourceType: HealthResult['resourceType'], resource: string, reason: string, hint: string): HealthResult {

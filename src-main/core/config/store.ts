@@ -4,7 +4,8 @@
  * formatting (properties-file's PropertiesEditor). A save is validated before anything is written, and each
  * file is replaced atomically (temp file + rename).
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomicSync } from '../fs/atomic-write';
 import path from 'node:path';
 import { PropertiesEditor } from 'properties-file/editor';
 import { FlareError } from '../errors';
@@ -82,10 +83,7 @@ export class ConfigStore {
     // Validate the would-be files first: loadConfig throws a ConfigError naming the line otherwise.
     loadConfig(this.dir, this.env, texts);
     for (const [file, text] of Object.entries(texts) as [ConfigFileName, string][]) {
-      const p = path.join(this.dir, file);
-      const tmp = `${p}.${process.pid}.tmp`;
-      writeFileSync(tmp, text, { mode: 0o600 });
-      renameSync(tmp, p);
+      writeFileAtomicSync(path.join(this.dir, file), text, { mode: 0o600 });
     }
     return this.reload();
   }

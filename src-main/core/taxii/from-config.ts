@@ -11,9 +11,12 @@ import type { LookupFunction } from 'node:net';
 import type { TaxiiConfig } from '../config/config';
 import type { Logger } from '../log/types';
 import { chooseProxy, type ProxyEnv } from '../net/env-proxy';
+import { FlareError } from '../errors';
 import { TaxiiCredentialsError } from './errors';
 import { createHttpTransport, type HttpTransport, type HttpTransportOptions, type HttpTransportTls } from './http-transport';
+import type { PollOptions } from './poll';
 import { TAXII_PROXY_KEY } from './proxy';
+import type { TaxiiTransport } from './transport';
 
 export interface TransportFromConfigOptions {
   logger?: Logger;
@@ -89,4 +92,21 @@ export function taxiiTransportFromConfig(taxii: TaxiiConfig, options: TransportF
     }
   }
   return transport;
+}
+
+/**
+ * Everything of a poll that the configuration decides — address, transport, content bindings, how long to wait for
+ * PENDING results and between retries — so the run, the CLI's `taxii poll` and the health check poll alike.
+ */
+export function pollOptionsFromConfig(taxii: TaxiiConfig, transport: TaxiiTransport, extras: Partial<Pick<PollOptions, 'logger' | 'onProgress' | 'signal' | 'prefetch' | 'sleep'>> = {}): PollOptions {
+  if (!taxii.pollUrl) throw new FlareError('taxii_not_configured', 'No TAXII poll URL is configured.', { hint: 'Set stixtransclient.poll.baseurl in config.properties.' });
+  const waitMs = taxii.maxWaitSeconds * 1000;
+  return {
+    url: taxii.pollUrl,
+    transport,
+    ...(taxii.contentBindings.length ? { contentBindings: taxii.contentBindings } : {}),
+    pending: { maxWaitMs: waitMs, maxTotalWaitMs: waitMs },
+    retry: { maxDelayMs: waitMs },
+    ...extras,
+  };
 }

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, formatIssue, loadConfig, type MispConfig } from '../../core/config/index';
 import { errorMessage, FlareError } from '../../core/errors';
+import { writeFileAtomic } from '../../core/fs/atomic-write';
 import { ConversionReport } from '../../core/misp/convert/contract';
 import { buildEvent, countEvent, eventJson, summarizeReport, type BuiltEvent } from '../../core/misp/convert/event/index';
 import { isStixError, readPackages } from '../../core/stix/index';
@@ -32,11 +33,7 @@ export function safeName(id: string): string {
   return name === '' ? '_' : name;
 }
 
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, file);
-}
+const writeAtomically = (file: string, text: string): Promise<void> => writeFileAtomic(file, text);
 
 /** Converts each file: every package to an event, or the reason the file failed. */
 export async function convertFiles(files: readonly string[], misp: Partial<MispConfig>, out?: string): Promise<ConvertResult[]> {

@@ -17,6 +17,9 @@ const COMMANDS: readonly { name: string; load: () => Promise<Register> }[] = [
   { name: 'taxii', load: async () => (await import('./taxii')).registerTaxii },
   { name: 'convert', load: async () => (await import('./convert')).registerConvert },
   { name: 'tracker', load: async () => (await import('./tracker')).registerTracker },
+  { name: 'poll', load: async () => (await import('./runs')).registerPoll },
+  { name: 'runs', load: async () => (await import('./runs')).registerRunHistory },
+  { name: 'quarantine', load: async () => (await import('./runs')).registerQuarantine },
 ];
 
 /** The command names the modules above register. */

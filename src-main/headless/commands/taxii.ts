@@ -5,14 +5,14 @@
  * its Timestamp_Label, e.g. `000001_2016-01-01T00-00-01Z.xml`. Files are written atomically (temporary file +
  * rename) and only ever inside DIR. Progress goes to stderr, the summary to stdout.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, formatIssue, loadConfig, secretValues } from '../../core/config/index';
 import { FlareError, errorMessage } from '../../core/errors';
+import { pathInside, writeFileAtomic } from '../../core/fs/atomic-write';
 import { consoleSink, LogHub } from '../../core/log/index';
-import { taxiiTransportFromConfig } from '../../core/taxii/from-config';
+import { pollOptionsFromConfig, taxiiTransportFromConfig } from '../../core/taxii/from-config';
 import { poll, type PolledBlock, type PollProgress } from '../../core/taxii/poll';
 import { toTaxiiTimestamp, TaxiiTimestampError } from '../../core/taxii/timestamps';
 import { headlessConfigDir, withConfigDir } from './common';
@@ -43,18 +43,8 @@ export function blockFiles(block: PolledBlock): BlockFile[] {
 
 /** Writes `name` inside `dir` atomically; refuses any name that would land elsewhere. */
 export async function writeInside(dir: string, name: string, data: string): Promise<string> {
-  const target = path.resolve(dir, name);
-  if (path.dirname(target) !== path.resolve(dir) || name !== path.basename(name)) {
-    throw new FlareError('taxii_unsafe_file_name', `Refusing to write "${name}" outside the output folder.`);
-  }
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(temp, data, { encoding: 'utf8', flag: 'wx' });
-    await rename(temp, target);
-  } catch (e) {
-    await unlink(temp).catch(() => undefined);
-    throw e;
-  }
+  const target = pathInside(dir, name);
+  await writeFileAtomic(target, data);
   return target;
 }
 
@@ -120,15 +110,7 @@ async function runPoll(opts: PollOptionsCli): Promise<void> {
   const transport = taxiiTransportFromConfig(taxii, { logger });
   const written: string[] = [];
   try {
-    const stream = poll(collection, window, {
-      url: taxii.pollUrl,
-      transport,
-      logger,
-      ...(taxii.contentBindings.length ? { contentBindings: taxii.contentBindings } : {}),
-      pending: { maxWaitMs: taxii.maxWaitSeconds * 1000, maxTotalWaitMs: taxii.maxWaitSeconds * 1000 },
-      retry: { maxDelayMs: taxii.maxWaitSeconds * 1000 },
-      onProgress: (p) => process.stderr.write(`${progressLine(p)}\n`),
-    });
+    const stream = poll(collection, window, pollOptionsFromConfig(taxii, transport, { logger, onProgress: (p) => process.stderr.write(`${progressLine(p)}\n`) }));
     process.stderr.write(`Polling collection "${collection}" from ${stream.summary.url} for (${stream.summary.requested.begin ?? 'open'}, ${stream.summary.requested.end ?? 'open'}]\n`);
     for await (const block of stream) {
       for (const file of blockFiles(block)) {

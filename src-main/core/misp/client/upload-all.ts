@@ -1,7 +1,9 @@
 /**
  * Sends many items with bounded concurrency and collects every outcome — one failure never stops the others.
- * The pipeline (and the corpus test) use it for "upload all packages of a run, 8 at a time".
+ * For a whole array at once (the corpus test, small batches); a run streams its packages through BoundedRunner.
  */
+import { BoundedRunner } from '../../async/bounded';
+
 export interface Settled<T, R> {
   item: T;
   index: number;
@@ -17,13 +19,11 @@ export interface UploadAllOptions<T, R> {
 }
 
 export async function uploadAll<T, R>(items: readonly T[], send: (item: T) => Promise<R>, options: UploadAllOptions<T, R> = {}): Promise<Settled<T, R>[]> {
-  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
+  const runner = new BoundedRunner(Math.max(1, Math.floor(options.concurrency ?? 8)));
   const results: Settled<T, R>[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      const item = items[index] as T;
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index] as T;
+    await runner.submit(async () => {
       const settled: Settled<T, R> = { item, index };
       try {
         settled.result = await send(item);
@@ -32,8 +32,8 @@ export async function uploadAll<T, R>(items: readonly T[], send: (item: T) => Pr
       }
       results[index] = settled;
       options.onSettled?.(settled);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+    });
+  }
+  await runner.drain();
   return results;
 }
