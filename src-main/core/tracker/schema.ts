@@ -152,6 +152,9 @@ export const TRACKER_SCHEMA = {
   ]
 } as const;
 
+/** The schema as written into a file header. */
+export const SCHEMA_TEXT = JSON.stringify(TRACKER_SCHEMA);
+
 export const recordType = avro.Type.forSchema(TRACKER_SCHEMA as unknown as avro.Schema);
 
 /** The process types and outcomes in schema order: the enum index is what the file stores. */
