@@ -4,6 +4,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import avro from 'avsc';
 import { TRACKER_SCHEMA, SCHEMA_VERSION } from './schema';
+import { ContainerWriter } from './container-writer';
+import { nodeFs } from './fs-seam';
+import { memoryLogger } from '../../../test/support/memory-logger';
+import { mkdirSync } from 'node:fs';
 import { Tracker } from './tracker';
 import { rec, tempTrackerFile, uuid } from './test-helpers';
 
@@ -30,5 +34,23 @@ describe('tracker schema', () => {
     expect(read.map((r) => r.packageId)).toEqual([records[0]!.packageId, records[1]!.packageId, expect.any(String)]);
     expect(read[1]).toMatchObject({ v: 1, outcome: 'failed', errorCode: 'misp_rejected', contentHash: null, runId: 7 });
     expect(read[2]).toMatchObject({ processType: 'xmlOutput', file: '/out/x.xml' });
+  });
+
+  it('a file written with an older schema (fewer fields) is rewritten in this one on open', async () => {
+    const file = tempTrackerFile();
+    mkdirSync(path.dirname(file), { recursive: true });
+    const older = { ...TRACKER_SCHEMA, fields: TRACKER_SCHEMA.fields.filter((f) => f.name !== 'file') };
+    const olderType = avro.Type.forSchema(older as unknown as avro.Schema);
+    const writer = new ContainerWriter(nodeFs, file, JSON.stringify(older));
+    const u = uuid();
+    const r = rec(u);
+    writer.add(olderType.toBuffer({ v: 1, packageId: r.packageId, contentHash: r.contentHash, feed: 'ais', collection: 'c', processType: 'stixToMisp', outcome: 'uploaded', mispEventId: '3', mispEventUuid: u, published: true, packageTimestamp: null, recordedAt: 1, runId: null, errorCode: null, errorText: null }));
+    writer.finish();
+    const { logger, lines } = memoryLogger();
+    const t = await Tracker.open(file, { logger });
+    expect(lines).toContain(`info Rewrote the 1 records of ${file} in the current tracker schema.`);
+    expect(t.verdict('stixToMisp', r.packageId, r.contentHash)).toMatchObject({ kind: 'done', state: { latest: { mispEventId: '3', recordedAt: 1 } } });
+    expect(t.packagesForEventUuid(u)).toEqual([r.packageId]);
+    await t.close();
   });
 });

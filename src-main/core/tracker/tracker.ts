@@ -1,6 +1,6 @@
 /**
- * The tracker: an Avro object container file with one record per event in a package's life, and the index
- * that answers "what happened to this package?" without reading the file again.
+ * The tracker: an Avro object container file with one record per event in a package's life, and an index
+ * (package-index.ts) that answers "what happened to this package?" by reading back just that package's records.
  *
  * Appends are group-committed: calls that arrive while a write + fsync is under way are written together as the
  * next block, with one fsync, and each call resolves only once its records are on disk. The index learns a
