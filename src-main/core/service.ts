@@ -25,7 +25,7 @@ import { ConfigError, ConfigStore, configView, formatIssue, secretValues, type L
 import { FlareError, NotAvailableError, errorMessage } from './errors';
 import { LogHub, fileSink, levelFromConfig, type LogSink } from './log/index';
 import { mispHealthResult } from './misp/client/health';
-import { Runs } from './pipeline/runs';
+import { Runs, type RunsOptions } from './pipeline/runs';
 import { checkTaxiiHealth } from './taxii/health';
 import { readPackages } from './stix/index';
 import { buildEvent, summarizeReport } from './misp/convert/event/index';
@@ -40,6 +40,8 @@ export interface ServiceOptions {
   env?: NodeJS.ProcessEnv;
   /** The log hub to write to; the service adds the rotating file from the configuration. */
   hub?: LogHub;
+  /** How the runs reach their peers and disks (tests inject faults; production leaves it out). */
+  runs?: Pick<RunsOptions, 'trackerFs' | 'transport' | 'now'>;
 }
 
 type Listener<E extends AdminEventName> = (payload: AdminEvents[E]) => void;
@@ -61,6 +63,7 @@ export class FlareService implements AdminApi {
     this.log = this.hub.logger('service');
     this.unsubscribeLog = this.hub.subscribe((e) => this.emit('log', e));
     this.runs = new Runs({
+      ...options.runs,
       log: this.hub.logger(),
       onRun: (run) => {
         this.emit('run', run);

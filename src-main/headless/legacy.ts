@@ -6,6 +6,7 @@
  */
 import type { AdminApi, JobInfo, ProcessType, RunRecord } from '../../shared/api';
 import { FlareError } from '../core/errors';
+import { oldRunJson } from '../core/pipeline/run';
 
 export type LegacyResponse = { status: number; json: unknown } | { status: number; text: string };
 
@@ -18,17 +19,7 @@ const ANY = ['GET', 'POST', 'PUT', 'DELETE'] as const;
 
 /** The run JSON of the old service, plus our counts and state. */
 export function legacyRunJson(run: RunRecord): Record<string, unknown> {
-  return {
-    id: run.id,
-    status: run.status,
-    detailedStatus: run.detailedStatus,
-    processType: run.processType,
-    collection: run.collection,
-    beginTimestamp: run.beginTimestamp,
-    endTimeStamp: run.endTimeStamp,
-    state: run.state,
-    counts: run.counts,
-  };
+  return { ...oldRunJson(run), state: run.state, counts: run.counts };
 }
 
 function jobsText(jobs: JobInfo[]): string {

@@ -8,7 +8,7 @@ import { labelAt, packageId, stixPackage } from '../taxii-server/fixtures';
 import { startTaxiiServer, type TaxiiServerOptions, type TaxiiTestServer } from '../taxii-server/server';
 import type { BlockSource } from '../taxii-server/store';
 import { serviceWith } from './service';
-import type { FlareService } from '../../src-main/core/service';
+import type { FlareService, ServiceOptions } from '../../src-main/core/service';
 import type { LogHub } from '../../src-main/core/log/index';
 
 /** N packages labelled a second apart, ending a little before now (so every run's window holds them). */
@@ -50,7 +50,7 @@ export interface RunStack {
 
 export async function runStack(
   cleanups: (() => Promise<void>)[],
-  options: { packages?: number; partSize?: number; taxii?: Partial<TaxiiServerOptions>; misp?: MispServerOptions; keys?: Record<string, string>; feed?: TestFeed } = {},
+  options: { packages?: number; partSize?: number; taxii?: Partial<TaxiiServerOptions>; misp?: MispServerOptions; keys?: Record<string, string>; feed?: TestFeed; runs?: ServiceOptions['runs'] } = {},
 ): Promise<RunStack> {
   const feed = options.feed ?? new TestFeed(options.packages ?? 25);
   const taxii = await startTaxiiServer({ collections: [{ name: 'ais', blocks: feed }], partSize: options.partSize ?? 10, ...options.taxii });
@@ -67,6 +67,7 @@ export async function runStack(
       ...options.keys,
     },
     cleanups,
+    options.runs,
   );
   return { taxii, misp, service, hub, dir, base: path.dirname(dir), feed };
 }

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { LogHub } from '../../src-main/core/log/index';
-import { FlareService } from '../../src-main/core/service';
+import { FlareService, type ServiceOptions } from '../../src-main/core/service';
 import { tempConfigDir } from './config-dir';
 
 /**
@@ -24,11 +24,11 @@ export function setKeys(dir: string, values: Record<string, string>): void {
 }
 
 /** A started headless FlareService with these keys set; `cleanups` gets its close. */
-export function serviceWith(values: Record<string, string>, cleanups: (() => Promise<void>)[]): { service: FlareService; hub: LogHub; dir: string } {
+export function serviceWith(values: Record<string, string>, cleanups: (() => Promise<void>)[], runs?: ServiceOptions['runs']): { service: FlareService; hub: LogHub; dir: string } {
   const dir = tempConfigDir();
   setKeys(dir, values);
-  const hub = new LogHub();
-  const service = new FlareService({ configDir: dir, mode: 'headless', version: '0.0.0', hub });
+  const hub = new LogHub({ ringSize: 5000 });
+  const service = new FlareService({ configDir: dir, mode: 'headless', version: '0.0.0', hub, ...(runs && { runs }) });
   service.start();
   cleanups.push(() => service.close());
   return { service, hub, dir };

@@ -136,7 +136,7 @@ export class Run {
     if (this.omitted) run.packagesOmitted = this.omitted;
     delete run.progress;
     this.log.info(`Processing events: ${run.status}`);
-    this.log.info(JSON.stringify(oldShape(run)));
+    this.log.info(JSON.stringify(oldRunJson(run)));
     return run;
   }
 
@@ -422,6 +422,11 @@ export class Run {
         ...(result.eventUuid !== undefined && { mispEventUuid: result.eventUuid }),
       });
       if (result.outcome !== 'duplicate') this.count('uploaded');
+      else {
+        // MISP already held exactly this (an earlier run uploaded it but could not record it): a duplicate after all.
+        this.record.counts[changed ? 'updated' : 'new']--;
+        this.count('duplicate');
+      }
       this.progress().uploadsDone++;
       if (source.fromQuarantine || this.ctx.quarantine.get('stixToMisp', packageId)) this.ctx.quarantine.release('stixToMisp', packageId);
       for (const w of result.warnings) this.log.warn(`${packageId}: ${w}`);
@@ -524,7 +529,7 @@ function guessPackageId(content: string): string {
 }
 
 /** The old `/misptransclient` answer: these fields, these names (`endTimeStamp` sic). */
-export function oldShape(run: RunRecord): Record<string, unknown> {
+export function oldRunJson(run: RunRecord): Record<string, unknown> {
   return {
     id: run.id,
     status: run.status,

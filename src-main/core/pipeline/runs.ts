@@ -11,7 +11,7 @@ import type { Config, ProcessType, TaxiiConfig } from '../config/config';
 import { FlareError, errorMessage } from '../errors';
 import type { Logger } from '../log/types';
 import type { TaxiiTransport } from '../taxii/transport';
-import { Tracker } from '../tracker/index';
+import { Tracker, type TrackerFs } from '../tracker/index';
 import { CursorStore } from './cursors';
 import { MispDestination } from './destination';
 import { RunHistory } from './history';
@@ -34,6 +34,8 @@ export interface RunsOptions {
   now?: () => Date;
   /** The transport to the feed (tests). */
   transport?: TaxiiTransport;
+  /** The tracker's file-system calls (tests inject a full disk). */
+  trackerFs?: TrackerFs;
 }
 
 /** The feed's name in records and cursors: the poll service's host and path (never credentials). */
@@ -96,7 +98,7 @@ export class Runs {
     const config = this.requireConfig();
     this.tracker ??= (async () => {
       mkdirSync(path.dirname(config.trackerFile), { recursive: true });
-      return Tracker.open(config.trackerFile, { logger: this.options.log.child('tracker') });
+      return Tracker.open(config.trackerFile, { logger: this.options.log.child('tracker'), ...(this.options.trackerFs && { fs: this.options.trackerFs }) });
     })().catch((e: unknown) => {
       this.tracker = undefined;
       throw e;
