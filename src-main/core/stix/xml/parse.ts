@@ -13,7 +13,8 @@
  */
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { CanonicalHasher } from '../canonical';
-import { StixError, type TextPosition } from '../errors';
+import { StixError, type StixErrorCode, type TextPosition } from '../errors';
+import { fastPass, GIVE_UP } from './fast-parse';
 import type { ReadLimits } from '../limits';
 import { NS } from '../namespaces';
 import type { QName, XmlAttribute, XmlElement } from './tree';
@@ -66,22 +67,183 @@ export function packageHash(el: XmlElement): string | undefined {
   return packageHashes.get(el);
 }
 
-export function parseXml(text: string, limits: ReadLimits): ParsedXml {
-  const parser = new SaxesParser({ xmlns: true, fragment: true, position: true });
-  const roots: XmlElement[] = [];
-  const stack: XmlElement[] = [];
-  const warnings: string[] = [];
-  let elements = 0;
-  const ids = new Set<string>();
-  const duplicateIds = new Set<string>();
-  // Where the last markup event happened: the distance from it is the length of the run being accumulated.
-  let lastMark = 0;
-  let pendingBlank = '';
+/** How the tree builder reports a problem: the saxes pass throws a StixError, the fast pass gives up. */
+type Fail = (code: StixErrorCode, message: string) => never;
+
+/**
+ * The tree as the parser's events build it — shared by the two passes below, so that both build the very same
+ * tree: elements, attributes, text (whitespace and merging rules), ids, the package hash, the caps.
+ */
+class TreeBuilder {
+  readonly roots: XmlElement[] = [];
+  readonly stack: XmlElement[] = [];
+  readonly warnings: string[] = [];
+  private elements = 0;
+  private readonly ids = new Set<string>();
+  private readonly duplicateIds = new Set<string>();
+  private pendingBlank = '';
   // The package being hashed (the first STIX_Package met outside another), and whether the last text child of
   // the open element is still to be given to the hasher (a text run ends only where markup follows).
-  let hasher: CanonicalHasher | null = null;
-  let hashed: XmlElement | null = null;
-  let textPending = false;
+  hasher: CanonicalHasher | null = null;
+  private hashed: XmlElement | null = null;
+  private textPending = false;
+
+  constructor(
+    private readonly source: string,
+    private readonly limits: ReadLimits,
+    private readonly fail: Fail,
+    /** Where an `xsi:type` with an undeclared prefix was written (for its warning). */
+    private readonly here: () => TextPosition,
+  ) {}
+
+  /** A start tag, its attributes (namespace declarations left out, uris resolved) and declarations. */
+  open(uri: string, local: string, prefix: string, name: string, attributes: readonly XmlAttribute[], nsDecls: Record<string, string> | null, position: number): void {
+    const { stack, limits } = this;
+    this.pendingBlank = '';
+    if (this.textPending) {
+      this.textPending = false;
+      const open = stack[stack.length - 1]!.children;
+      this.hasher!.text(open[open.length - 1] as string);
+    }
+    if (++this.elements > limits.maxElements) this.fail('stix_too_many_elements', `the content has more than ${limits.maxElements} elements`);
+    if (stack.length >= limits.maxDepth) this.fail('stix_too_deep', `elements are nested deeper than ${limits.maxDepth} levels`);
+    let attrs: XmlAttribute[] = NO_ATTRIBUTES;
+    let xsiType: string | undefined;
+    for (let i = 0; i < attributes.length; i++) {
+      const a = attributes[i]!;
+      a.local = intern(a.local);
+      if (a.uri !== '') a.uri = intern(a.uri);
+      if (a.uri === NS.xsi && a.local === 'type') xsiType = a.value;
+      else if (a.local === 'id' && a.uri === '') {
+        if (this.ids.has(a.value)) this.duplicateIds.add(a.value);
+        else this.ids.add(a.value);
+      }
+      if (attrs === NO_ATTRIBUTES) attrs = [];
+      attrs.push(a);
+    }
+    const el: XmlElement = {
+      ns: uri === '' ? '' : intern(uri),
+      local: intern(local),
+      prefix,
+      attrs,
+      nsDecls,
+      xsiType: null,
+      children: [],
+      // Only a package's offsets are ever used (to cut it out of the text); a "<" cannot occur inside an
+      // attribute value, so the last "<name" before the end of the start tag is where it begins.
+      start: local === 'STIX_Package' ? this.source.lastIndexOf(`<${name}`, position) : -1,
+      end: -1,
+    };
+    const parent = stack[stack.length - 1];
+    if (parent) parent.children.push(el);
+    else this.roots.push(el);
+    stack.push(el);
+    if (xsiType !== undefined) el.xsiType = resolveQName(xsiType, stack, this.warnings, this.here);
+    if (this.hasher !== null) this.hasher.open(el);
+    else if (el.local === 'STIX_Package' && el.ns === NS.stix) {
+      this.hasher = new CanonicalHasher();
+      this.hashed = el;
+      this.hasher.open(el);
+    }
+  }
+
+  close(position: number): void {
+    this.pendingBlank = '';
+    const el = this.stack.pop();
+    if (!el) return;
+    el.end = position;
+    const { hasher } = this;
+    if (hasher === null) return;
+    if (this.textPending) {
+      this.textPending = false;
+      hasher.text(el.children[el.children.length - 1] as string);
+    }
+    hasher.close();
+    if (el === this.hashed) {
+      packageHashes.set(el, hasher.digest());
+      this.hasher = null;
+      this.hashed = null;
+    }
+  }
+
+  // Whitespace-only text is held back: kept only if more text follows in the same run (`a <!--c--> b`),
+  // dropped if markup follows (indentation). Retaining every indentation string would also cost more GC
+  // than the rest of the tree.
+  text(t: string): void {
+    const { stack, limits } = this;
+    const parent = stack[stack.length - 1];
+    const blank = !/\S/.test(t);
+    if (!parent) {
+      if (!blank) this.fail('stix_malformed', 'not well-formed XML: text outside the root element');
+      return;
+    }
+    const { children } = parent;
+    const last = children.length - 1;
+    const inRun = last >= 0 && typeof children[last] === 'string';
+    if (blank && !inRun) {
+      this.pendingBlank += t;
+      if (this.pendingBlank.length > limits.maxTextLength) this.fail('stix_too_long', `a text node is longer than ${limits.maxTextLength} characters`);
+      return;
+    }
+    const merged = inRun ? (children[last] as string) + t : this.pendingBlank + t;
+    this.pendingBlank = '';
+    if (merged.length > limits.maxTextLength) this.fail('stix_too_long', `a text node is longer than ${limits.maxTextLength} characters`);
+    if (inRun) children[last] = merged;
+    else children.push(merged);
+    if (this.hasher !== null) this.textPending = true;
+  }
+
+  result(): ParsedXml {
+    if (this.duplicateIds.size) {
+      const list = [...this.duplicateIds];
+      this.warnings.push(`ids used on more than one element (references resolve to the first): ${list.slice(0, 5).join(', ')}${list.length > 5 ? ', …' : ''}`);
+    }
+    return { roots: this.roots, warnings: this.warnings };
+  }
+}
+
+/**
+ * Parses the text into the reader's tree. Well-formed, ordinary documents (the overwhelming majority) take the
+ * fast pass (fast-parse.ts); anything it is not sure about — a DOCTYPE, a processing instruction, an undefined
+ * entity, a carriage return, a name outside ASCII, a cap reached, any well-formedness error — makes it give up,
+ * and saxes parses the text instead and says exactly what is wrong, where. Both build the same tree (one builder).
+ */
+export function parseXml(text: string, limits: ReadLimits): ParsedXml {
+  const fast = fastParseXml(text, limits);
+  return fast ?? saxesParseXml(text, limits);
+}
+
+export function fastParseXml(text: string, limits: ReadLimits): ParsedXml | undefined {
+  const giveUp = (): never => {
+    throw GIVE_UP;
+  };
+  const tree = new TreeBuilder(text, limits, giveUp, giveUp);
+  try {
+    if (!fastPass(text, limits, tree)) {
+      tree.hasher?.release();
+      return undefined;
+    }
+  } catch (e) {
+    tree.hasher?.release();
+    if (e === GIVE_UP) return undefined;
+    throw e;
+  }
+  return tree.result();
+}
+
+/** The saxes pass: every well-formedness rule, with line and column. */
+export function saxesParseXml(text: string, limits: ReadLimits): ParsedXml {
+  const parser = new SaxesParser({ xmlns: true, fragment: true, position: true });
+  const tree = new TreeBuilder(
+    text,
+    limits,
+    (code, message) => {
+      throw new StixError(code, message, { position: here(parser) });
+    },
+    () => here(parser),
+  );
+  // Where the last markup event happened: the distance from it is the length of the run being accumulated.
+  let lastMark = 0;
 
   // Performance note: saxes stores each handler as a new property of the parser object, and past six of them
   // V8 turns the object into a slow dictionary, which made the whole parse 3× slower. So: six handlers
@@ -99,114 +261,27 @@ export function parseXml(text: string, limits: ReadLimits): ParsedXml {
 
   parser.on('opentag', (tag: SaxesTagNS) => {
     lastMark = parser.position;
-    pendingBlank = '';
-    if (textPending) {
-      textPending = false;
-      const open = stack[stack.length - 1]!.children;
-      hasher!.text(open[open.length - 1] as string);
-    }
-    if (++elements > limits.maxElements) {
-      throw new StixError('stix_too_many_elements', `the content has more than ${limits.maxElements} elements`, { position: here(parser) });
-    }
-    if (stack.length >= limits.maxDepth) {
-      throw new StixError('stix_too_deep', `elements are nested deeper than ${limits.maxDepth} levels`, { position: here(parser) });
-    }
-    let attrs: XmlAttribute[] = NO_ATTRIBUTES;
-    let xsiType: string | undefined;
     let declares = false;
-    // The attribute objects saxes reported one by one (it has resolved their namespaces by now).
+    // The attribute objects saxes reported one by one (it has resolved their namespaces by now); declarations
+    // are in tag.ns.
+    const attributes: XmlAttribute[] = [];
     for (let i = 0; i < pendingAttributes.length; i++) {
       const a = pendingAttributes[i]!;
-      if (a.uri === NS.xmlns) {
-        declares = true; // a declaration: saxes has it in tag.ns
-        continue;
-      }
-      a.local = intern(a.local);
-      if (a.uri !== '') a.uri = intern(a.uri);
-      if (a.uri === NS.xsi && a.local === 'type') xsiType = a.value;
-      else if (a.local === 'id' && a.uri === '') {
-        if (ids.has(a.value)) duplicateIds.add(a.value);
-        else ids.add(a.value);
-      }
-      if (attrs === NO_ATTRIBUTES) attrs = [];
-      attrs.push(a);
+      if (a.uri === NS.xmlns) declares = true;
+      else attributes.push(a);
     }
     pendingAttributes.length = 0;
-    const nsDecls = declares ? tag.ns : null;
-    const el: XmlElement = {
-      ns: tag.uri === '' ? '' : intern(tag.uri),
-      local: intern(tag.local),
-      prefix: tag.prefix,
-      attrs,
-      nsDecls,
-      xsiType: null,
-      children: [],
-      // Only a package's offsets are ever used (to cut it out of the text); a "<" cannot occur inside an
-      // attribute value, so the last "<name" before the end of the start tag is where it begins.
-      start: tag.local === 'STIX_Package' ? text.lastIndexOf(`<${tag.name}`, parser.position) : -1,
-      end: -1,
-    };
-    const parent = stack[stack.length - 1];
-    if (parent) parent.children.push(el);
-    else roots.push(el);
-    stack.push(el);
-    if (xsiType !== undefined) el.xsiType = resolveQName(xsiType, stack, warnings, parser);
-    if (hasher !== null) hasher.open(el);
-    else if (el.local === 'STIX_Package' && el.ns === NS.stix) {
-      hasher = new CanonicalHasher();
-      hashed = el;
-      hasher.open(el);
-    }
+    tree.open(tag.uri, tag.local, tag.prefix, tag.name, attributes, declares ? tag.ns : null, parser.position);
   });
 
   parser.on('closetag', () => {
     lastMark = parser.position;
-    pendingBlank = '';
-    const el = stack.pop();
-    if (!el) return;
-    el.end = parser.position;
-    if (hasher === null) return;
-    if (textPending) {
-      textPending = false;
-      hasher.text(el.children[el.children.length - 1] as string);
-    }
-    hasher.close();
-    if (el === hashed) {
-      packageHashes.set(el, hasher.digest());
-      hasher = null;
-      hashed = null;
-    }
+    tree.close(parser.position);
   });
 
-  // Whitespace-only text is held back: kept only if more text follows in the same run (`a <!--c--> b`),
-  // dropped if markup follows (indentation). Retaining every indentation string would also cost more GC
-  // than the rest of the tree.
   const onText = (t: string): void => {
     lastMark = parser.position;
-    const parent = stack[stack.length - 1];
-    const blank = !/\S/.test(t);
-    if (!parent) {
-      if (!blank) throw new StixError('stix_malformed', 'not well-formed XML: text outside the root element', { position: here(parser) });
-      return;
-    }
-    const { children } = parent;
-    const last = children.length - 1;
-    const inRun = last >= 0 && typeof children[last] === 'string';
-    if (blank && !inRun) {
-      pendingBlank += t;
-      if (pendingBlank.length > limits.maxTextLength) {
-        throw new StixError('stix_too_long', `a text node is longer than ${limits.maxTextLength} characters`, { position: here(parser) });
-      }
-      return;
-    }
-    const merged = inRun ? (children[last] as string) + t : pendingBlank + t;
-    pendingBlank = '';
-    if (merged.length > limits.maxTextLength) {
-      throw new StixError('stix_too_long', `a text node is longer than ${limits.maxTextLength} characters`, { position: here(parser) });
-    }
-    if (inRun) children[last] = merged;
-    else children.push(merged);
-    if (hasher !== null) textPending = true;
+    tree.text(t);
   };
   parser.on('text', onText);
   parser.on('cdata', onText);
@@ -225,19 +300,15 @@ export function parseXml(text: string, limits: ReadLimits): ParsedXml {
     }
     parser.close();
   } catch (e) {
-    (hasher as CanonicalHasher | null)?.release();
+    tree.hasher?.release();
     // Without an error handler saxes throws its well-formedness errors; our own StixErrors pass through.
     throw e instanceof StixError ? e : fromSaxesError(e instanceof Error ? e : new Error(String(e)), parser);
   }
-  if (duplicateIds.size) {
-    const list = [...duplicateIds];
-    warnings.push(`ids used on more than one element (references resolve to the first): ${list.slice(0, 5).join(', ')}${list.length > 5 ? ', …' : ''}`);
-  }
-  return { roots, warnings };
+  return tree.result();
 }
 
 /** Resolves a QName value (`AddressObj:AddressObjectType`) through the declarations in scope on the stack. */
-function resolveQName(value: string, stack: XmlElement[], warnings: string[], parser: SaxesParser<{ xmlns: true }>): QName {
+function resolveQName(value: string, stack: XmlElement[], warnings: string[], here: () => TextPosition): QName {
   const trimmed = value.trim();
   const colon = trimmed.indexOf(':');
   const prefix = colon < 0 ? '' : trimmed.slice(0, colon);
@@ -248,7 +319,7 @@ function resolveQName(value: string, stack: XmlElement[], warnings: string[], pa
   }
   if (prefix === 'xml') return { ns: NS.xml, local };
   if (prefix !== '') {
-    const { line, column } = here(parser);
+    const { line, column } = here();
     warnings.push(`xsi:type "${trimmed}" uses the undeclared prefix "${prefix}" (line ${line}, column ${column})`);
   }
   return { ns: '', local };
