@@ -214,7 +214,7 @@ describe('taxii poll file naming and writing', () => {
     const out = mkdtempSync(path.join(tmpdir(), 'flare-write-'));
     await writeInside(out, 'x.xml', '<x/>');
     expect(readFileSync(path.join(out, 'x.xml'), 'utf8')).toBe('<x/>');
-    for (const bad of ['../escape.xml', 'sub/x.xml', '/etc/x.xml']) await expect(writeInside(out, bad, '<x/>')).rejects.toThrow(/outside the output folder/);
+    for (const bad of ['../escape.xml', 'sub/x.xml', '/etc/x.xml']) await expect(writeInside(out, bad, '<x/>')).rejects.toThrow(/outside the folder/);
     expect(readdirSync(out)).toEqual(['x.xml']);
   });
 
