@@ -147,7 +147,10 @@ function indexBlock(index: PackageIndex, block: Block, s: BlockScratch): void {
 }
 
 function reserveFor(index: PackageIndex, block: Block, fileBytes: number): void {
-  const records = Math.ceil((fileBytes / (block.end - block.offset)) * block.count * 1.05);
+  // a small first block says little about the rest; and no realistic record is under ~120 bytes, so a guess
+  // never reserves more than that allows (growing later is only slower, not wrong)
+  if (block.count < 100) return;
+  const records = Math.min(Math.ceil((fileBytes / (block.end - block.offset)) * block.count * 1.05), Math.ceil(fileBytes / 120));
   index.reserve(records, Math.ceil((index.idBytes / block.count) * records));
 }
 
