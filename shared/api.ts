@@ -118,14 +118,22 @@ export interface RunRecord {
 
 export interface JobInfo {
   name: string;
+  /** The old Quartz group ("group1"), for scripts that read /listQuartzJobs. */
+  group: string;
   processType: ProcessType;
   feed: string;
   collection: string;
+  /** Minutes between runs; 0 for a cron schedule. */
   frequencyMinutes: number;
+  /** The schedule in words: "every 5 minutes", `cron "0 * * * *" (UTC)`. */
+  schedule: string;
+  cron?: string;
   paused: boolean;
   running: boolean;
+  /** When the next scheduled run starts (absent while paused). */
   nextRun?: string;
   lastRunId?: number;
+  lastRun?: { id: number; state: RunState; status: string; detailedStatus: string; finishedAt?: string };
 }
 
 export interface ConfigEntryView {

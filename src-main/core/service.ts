@@ -25,7 +25,9 @@ import { ConfigError, ConfigStore, configView, formatIssue, secretValues, type L
 import { FlareError, NotAvailableError, errorMessage } from './errors';
 import { LogHub, fileSink, levelFromConfig, type LogSink } from './log/index';
 import { mispHealthResult } from './misp/client/health';
-import { Runs, type RunsOptions } from './pipeline/runs';
+import { feedName, Runs, type RunsOptions } from './pipeline/runs';
+import { Scheduler, type JobSpec } from './scheduler/scheduler';
+import type { Config } from './config/config';
 import { checkTaxiiHealth } from './taxii/health';
 import { readPackages } from './stix/index';
 import { buildEvent, summarizeReport } from './misp/convert/event/index';
@@ -57,6 +59,7 @@ export class FlareService implements AdminApi {
   private readonly unsubscribeLog: () => void;
   /** Runs, their history, the quarantine and the tracker. */
   readonly runs: Runs;
+  private readonly scheduler: Scheduler;
 
   constructor(private readonly options: ServiceOptions) {
     this.hub = options.hub ?? new LogHub();
@@ -70,6 +73,29 @@ export class FlareService implements AdminApi {
         if (run.state !== 'running') this.emit('status', this.statusNow());
       },
     });
+    this.scheduler = new Scheduler({
+      run: (job) => this.runs.start({ processType: job.processType, collection: job.collection, trigger: 'scheduled' }),
+      isRunning: (processType) => this.runs.isRunning(processType),
+      lastRun: (processType) => this.runs.lastRun(processType),
+      log: this.hub.logger('scheduler'),
+      onChange: (jobs) => this.emit('jobs', jobs),
+    });
+  }
+
+  /**
+   * Starts the recurring runs of the configuration (the headless service and the desktop app do; one-shot CLI
+   * commands do not). Without a configured feed (or MISP, for stixToMisp) there is nothing to schedule yet.
+   */
+  startScheduler(): string {
+    const specs = this.store ? jobSpecs(this.store.current.config) : [];
+    if (specs.length === 0) {
+      this.log.info('Nothing is scheduled yet: configure the TAXII feed (and MISP, for stixToMisp) first.');
+      this.scheduler.stop();
+      return 'Nothing to schedule: the TAXII feed (or MISP) is not configured.';
+    }
+    this.scheduler.start(specs);
+    this.emit('status', this.statusNow());
+    return 'Quartz Scheduler Started.';
   }
 
   /** Loads the configuration and starts what it configures. A bad configuration is reported, not fatal. */
@@ -88,6 +114,7 @@ export class FlareService implements AdminApi {
 
   /** Stops: running runs reach a safe point (every package in flight tracked) within `graceMs`, then the tracker closes. */
   async close(graceMs?: number): Promise<void> {
+    this.scheduler.stop();
     await this.runs.close(graceMs);
     this.unsubscribeLog();
     await this.fileLog?.remove();
@@ -149,7 +176,7 @@ export class FlareService implements AdminApi {
       configDir: this.options.configDir,
       taxiiConfigured: this.store?.current.config.taxii.configured ?? false,
       mispConfigured: this.store?.current.config.misp.configured ?? false,
-      schedulerRunning: false,
+      schedulerRunning: this.scheduler.isStarted && !this.scheduler.isPaused,
       activeRuns: this.runs.activeCount,
       quarantined: this.runs.quarantinedCount,
     };
@@ -171,16 +198,21 @@ export class FlareService implements AdminApi {
     return configView(this.loaded);
   }
 
+  /**
+   * The old service's five steps, each really done: stop the jobs, stop the scheduler, reload the files, forget the
+   * cursors whose start the configuration changed, start the scheduler again (with the previous configuration when
+   * the new one does not load). Each step says what it did.
+   */
   async refreshConfig(): Promise<RefreshResult> {
-    const steps: Record<string, string> = {
-      Controller: '/refreshConfig:',
-      'Step 1 of 5': 'Attempt to STOP Quartz Jobs...',
-      'Step 2 of 5': 'Attempt to STOP Quartz Scheduler...',
-      'Step 3 of 5': 'Attempt to reload Configuration Properties...',
-      'Step 4 of 5': 'Reset Begin/End TimeStamps. Will be initialized via Configuration Properties...',
-      'Step 5 of 5': 'Attempt to ReSTART the Quartz Scheduler...',
-    };
+    const wasScheduled = this.scheduler.isStarted;
+    const before = this.store?.current.config;
+    const steps: Record<string, string> = { Controller: '/refreshConfig:' };
     this.log.info('Reloading the configuration');
+    const jobs = this.scheduler.list().length;
+    this.scheduler.stop();
+    steps['Step 1 of 5'] = `Attempt to STOP Quartz Jobs... ${jobs ? `${jobs} job${jobs === 1 ? '' : 's'} stopped.` : 'no job was scheduled.'}`;
+    steps['Step 2 of 5'] = `Attempt to STOP Quartz Scheduler... ${wasScheduled ? 'stopped.' : 'it was not running.'}`;
+    let result: RefreshResult;
     try {
       let changed: string[];
       if (this.store) {
@@ -191,17 +223,23 @@ export class FlareService implements AdminApi {
       }
       this.configError = undefined;
       this.applyConfig(this.store.current);
-      steps['Step 3 of 5'] += changed.length ? ` done: ${changed.join(', ')} changed.` : ' done: nothing changed.';
+      steps['Step 3 of 5'] = `Attempt to reload Configuration Properties... ${changed.length ? `done: ${changed.join(', ')} changed.` : 'done: nothing changed.'}`;
       this.log.info(`Configuration reloaded: ${changed.length ? `${changed.join(', ')} changed` : 'nothing changed'}`);
-      this.emit('status', this.statusNow());
-      return { steps, changed, ok: true, errors: [] };
+      const reset = before ? await this.runs.resetWindows(before, this.store.current.config) : [];
+      steps['Step 4 of 5'] = `Reset Begin/End TimeStamps. Will be initialized via Configuration Properties... ${reset.length ? `${reset.join(', ')} will start again from mtc.start.time.` : 'no window changed.'}`;
+      result = { steps, changed, ok: true, errors: [] };
     } catch (e) {
       const message = errorMessage(e);
-      steps['Step 3 of 5'] += ` failed: ${message}`;
+      steps['Step 3 of 5'] = `Attempt to reload Configuration Properties... failed: ${message}`;
+      steps['Step 4 of 5'] = 'Reset Begin/End TimeStamps. Will be initialized via Configuration Properties... skipped: the previous configuration stays in force.';
       this.log.error(`Configuration reload failed; the previous configuration stays in force. ${message}`);
       const errors = e instanceof ConfigError ? e.issues.filter((i) => i.severity === 'error').map(formatIssue) : [message];
-      return { steps, changed: [], ok: false, errors };
+      result = { steps, changed: [], ok: false, errors };
     }
+    if (wasScheduled) steps['Step 5 of 5'] = `Attempt to ReSTART the Quartz Scheduler... ${this.startScheduler()}`;
+    else steps['Step 5 of 5'] = 'Attempt to ReSTART the Quartz Scheduler... not started: it was not running before.';
+    this.emit('status', this.statusNow());
+    return result;
   }
 
   async saveConfig(changes: Record<string, string | null>): Promise<SaveConfigResult> {
@@ -246,23 +284,32 @@ export class FlareService implements AdminApi {
   }
 
   async listJobs(): Promise<JobInfo[]> {
-    throw new NotAvailableError('The scheduler');
+    return this.scheduler.list();
   }
 
   async stopAllJobs(): Promise<string> {
-    throw new NotAvailableError('The scheduler');
+    this.scheduler.stop();
+    this.emit('status', this.statusNow());
+    return '.....the scheduler stopped the Jobs for group1.';
   }
 
+  /** Stops and starts the scheduler with the current configuration (the old /initQuartz starts it when stopped). */
   async restartScheduler(): Promise<string> {
-    throw new NotAvailableError('The scheduler');
+    const was = this.scheduler.isStarted;
+    const outcome = this.startScheduler();
+    return was ? `Quartz Scheduler restarted. ${outcome}` : `Quartz Scheduler has not been started automatically. Or has previously stopped. Starting it now. ${outcome}`;
   }
 
   async pauseSchedule(): Promise<JobInfo[]> {
-    throw new NotAvailableError('The scheduler');
+    this.scheduler.pause();
+    this.emit('status', this.statusNow());
+    return this.scheduler.list();
   }
 
   async resumeSchedule(): Promise<JobInfo[]> {
-    throw new NotAvailableError('The scheduler');
+    this.scheduler.resume();
+    this.emit('status', this.statusNow());
+    return this.scheduler.list();
   }
 
   async listRuns(limit?: number): Promise<RunRecord[]> {
@@ -323,6 +370,23 @@ export class FlareService implements AdminApi {
       coverage,
     };
   }
+}
+
+/** The recurring runs a configuration asks for: its feed's collection, for its process type. */
+function jobSpecs(config: Config): JobSpec[] {
+  const { taxii, misp, poll } = config;
+  if (!taxii.configured || !taxii.collection) return [];
+  if (poll.processType === 'stixToMisp' && !misp.configured) return [];
+  return [
+    {
+      name: `poll-${taxii.collection}-${poll.processType}`,
+      group: 'group1',
+      processType: poll.processType,
+      feed: feedName(taxii),
+      collection: taxii.collection,
+      schedule: poll.cron ? { kind: 'cron', pattern: poll.cron } : { kind: 'interval', minutes: poll.frequencyMinutes },
+    },
+  ];
 }
 
 function notConfigured(resourceType: HealthResult['resourceType'], resource: string, reason: string, hint: string): HealthResult {

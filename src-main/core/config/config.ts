@@ -84,6 +84,8 @@ export interface MispConfig {
 export interface PollConfig {
   processType: ProcessType;
   frequencyMinutes: number;
+  /** flare.schedule.cron: a cron expression (UTC) that replaces the every-N-minutes schedule. */
+  cron?: string;
   /** ISO instant, UTC. */
   startTime: string;
   overlapMinutes: number;

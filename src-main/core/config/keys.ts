@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { PROXY_OFF } from '../net/env-proxy';
+import { checkCronPattern } from '../scheduler/scheduler';
 import { POLICY_MARKINGS, type PolicyLevel, type PolicyMarking } from './config';
 
 export type ConfigFileName = 'config.properties' | 'application.properties';
@@ -86,6 +87,14 @@ const oneOf = <T extends string>(values: readonly T[], caseInsensitive = false) 
     .refine((v) => (values as readonly string[]).includes(v), msg(`expected one of ${values.join(', ')}`));
 
 const anyText = z.string();
+/** Checked by croner itself, so what validates here is what the scheduler runs. */
+const cronPattern = z.string().superRefine((v, ctx) => {
+  try {
+    checkCronPattern(v);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: `expected a cron expression such as 0 */30 * * * (${e instanceof Error ? e.message : String(e)})` });
+  }
+});
 const path_ = z.string();
 /** MISP automation keys are 40 characters of letters and digits. */
 const mispKey = z.string().regex(/^[A-Za-z0-9]{40}$/, msg('expected the 40-character MISP automation key'));
@@ -123,6 +132,7 @@ export const KEYS: readonly KeySpec[] = [
   // ── Polling: what, how often, from when ──────────────────────────────────────────────────────────────
   { key: 'mtc.processtype', file: C, describe: 'What a scheduled run does: stixToMisp (send to MISP) or xmlOutput (save STIX files)', default: 'stixToMisp', schema: oneOf(['stixToMisp', 'xmlOutput']) },
   { key: 'mtc.quartz.frequency', file: C, describe: 'Minutes between scheduled polls (1440 = once a day)', default: '5', schema: wholeNumber('a whole number of minutes, at least 1', 1, 525600) },
+  { key: 'flare.schedule.cron', file: C, describe: 'A cron expression (UTC) for scheduled polls instead of every mtc.quartz.frequency minutes, e.g. 0 */30 * * * (5 fields) or with seconds (6)', schema: cronPattern },
   { key: 'mtc.start.time', file: C, describe: 'Where the first poll of a feed begins (UTC); later polls continue from the last completed run', default: '1970-01-01T00:00:00Z', schema: utcInstant },
   { key: 'mtc.destination.directory', file: C, describe: 'Folder where xmlOutput runs save STIX packages', default: 'out', schema: path_ },
   { key: 'mtc.tracking.datafile', file: C, describe: 'Avro file that records what happened to every package', default: 'data/trackers.avro', schema: path_ },

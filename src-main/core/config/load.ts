@@ -281,6 +281,7 @@ function assemble(dir: string, raw: Map<string, RawEntry>, entries: Map<string, 
     poll: {
       processType: get<ProcessType>('mtc.processtype')!,
       frequencyMinutes: get<number>('mtc.quartz.frequency')!,
+      ...(text('flare.schedule.cron') && { cron: text('flare.schedule.cron') }),
       startTime: new Date(get<string>('mtc.start.time')!).toISOString(),
       overlapMinutes: get<number>('flare.poll.overlap.minutes')!,
       outDir: resolvePath('mtc.destination.directory')!,

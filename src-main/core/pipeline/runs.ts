@@ -290,6 +290,18 @@ export class Runs {
     }
   }
 
+  /**
+   * After a reload: the cursors of a feed whose start time (or poll URL) the new configuration changed are forgotten,
+   * so its next run starts from mtc.start.time again. Answers the reset cursors' names.
+   */
+  async resetWindows(before: Config, after: Config): Promise<string[]> {
+    if (!this.stores) return [];
+    const startChanged = before.poll.startTime !== after.poll.startTime;
+    if (!startChanged) return [];
+    const feed = feedName(after.taxii);
+    return this.stores.cursors.reset((key) => key.startsWith(`${feed}|`));
+  }
+
   get quarantinedCount(): number {
     return this.stores?.quarantine.size ?? 0;
   }

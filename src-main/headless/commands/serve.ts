@@ -6,6 +6,9 @@ import { startServer } from '../server';
 import { PACKAGE_ROOT, exitWhenFlushed, packageVersion } from '../cli';
 import { headlessConfigDir, withConfigDir } from './common';
 
+/** How long a stop waits for a run to record the packages it has in flight. */
+const SHUTDOWN_GRACE_MS = 30_000;
+
 /** `flare-misp serve`: the engine as a service, with the REST API, the old endpoints and the web UI. */
 export function registerServe(program: Command): void {
   withConfigDir(program.command('serve'))
@@ -38,10 +41,12 @@ export function registerServe(program: Command): void {
       });
       (globalThis as { __flareKeepAlive?: boolean }).__flareKeepAlive = true;
       hub.logger('http').info(`FLARE MISP is serving on ${running.url} (web UI at ${running.url}/, API under ${running.url}/api/)`);
+      service.startScheduler();
       const stop = async (signal: string) => {
-        hub.logger('http').info(`${signal} received; stopping`);
+        hub.logger('http').info(`${signal} received; stopping (a run going on finishes the packages in flight first)`);
+        // The scheduler stops, a running run stops taking packages and records those in flight, the tracker closes.
+        await service.close(SHUTDOWN_GRACE_MS);
         await running.close();
-        await service.close();
         await hub.close();
         await exitWhenFlushed(0);
       };
