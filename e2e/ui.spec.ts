@@ -23,10 +23,10 @@ test.describe('FLARE MISP in a browser (headless server)', () => {
     await expect(page.getByTestId('log-lines')).toContainText('Configuration reloaded: nothing changed');
   });
 
-  test('a feature not built yet says so, with a hint', async ({ page }) => {
+  test('Stop all jobs answers what the scheduler did', async ({ page }) => {
     await page.goto('/');
     await page.getByRole('button', { name: 'Stop all jobs' }).click();
-    await expect(page.getByTestId('notice').last()).toContainText('The scheduler is not available yet');
+    await expect(page.getByTestId('notice').last()).toContainText('the scheduler stopped the Jobs for group1');
   });
 
   test('the Config view saves into the properties files and masks secrets', async ({ page }) => {

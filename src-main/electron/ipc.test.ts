@@ -58,8 +58,8 @@ describe('IPC registry', () => {
   it('returns typed errors instead of throwing', async () => {
     const ipc = fakeIpcMain();
     registerIpc(ipc as never, makeService(), () => true);
-    const r = await ipc.handlers.get('flare:listJobs')!(eventFrom(1, OUR_PAGE));
-    expect(r).toEqual({ ok: false, error: { code: 'not_available', message: 'The scheduler is not available yet in this version of FLARE MISP.', hint: expect.any(String) } });
+    const r = await ipc.handlers.get('flare:getRun')!(eventFrom(1, OUR_PAGE), 4242);
+    expect(r).toEqual({ ok: false, error: { code: 'run_not_found', message: 'There is no run 4242 in the history.', hint: expect.any(String) } });
   });
 
   it('refuses untrusted senders: another window, another page, or a sub-frame', async () => {

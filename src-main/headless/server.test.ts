@@ -49,9 +49,9 @@ describe('POST /api/<method>', () => {
 
   it('answers errors with code, message and hint and a fitting status', async () => {
     const { s } = await serve();
-    const na = await post(`${s.url}/api/listJobs`);
-    expect(na.status).toBe(501);
-    expect(await na.json()).toEqual({ error: { code: 'not_available', message: 'The scheduler is not available yet in this version of FLARE MISP.', hint: expect.any(String) } });
+    const missing = await post(`${s.url}/api/getRun`, [4242]);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: { code: 'run_not_found', message: 'There is no run 4242 in the history.', hint: expect.any(String) } });
     expect((await post(`${s.url}/api/noSuchMethod`)).status).toBe(404);
     expect((await fetch(`${s.url}/api/getConfig`)).status).toBe(405);
     const notJson = await fetch(`${s.url}/api/getConfig`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '[]' });

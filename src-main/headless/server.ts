@@ -70,7 +70,7 @@ function statusFor(code: string): number {
   if (code === 'bad_request' || code.startsWith('config_')) return 400;
   if (code === 'unauthorized') return 401;
   if (code === 'forbidden') return 403;
-  if (code === 'not_found') return 404;
+  if (code === 'not_found' || code.endsWith('_not_found')) return 404;
   if (code === 'busy') return 409;
   if (code === 'too_large') return 413;
   // The content was read and refused (not STIX, malformed, over a reader limit): the request was understood.
