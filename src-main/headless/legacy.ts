@@ -23,7 +23,7 @@ export function legacyRunJson(run: RunRecord): Record<string, unknown> {
 }
 
 function jobsText(jobs: JobInfo[]): string {
-  return `Quartz Jobs:\n${jobs.map((j) => `jobName: ${j.name}\ngroupName: ${j.processType} - ${j.paused ? 'paused' : (j.nextRun ?? 'not scheduled')}\n`).join('')}`;
+  return `Quartz Jobs:\n${jobs.map((j) => `jobName: ${j.name}\ngroupName: ${j.group} - ${j.paused ? 'paused' : (j.nextRun ?? 'not scheduled')}\n`).join('')}`;
 }
 
 export const LEGACY_ROUTES: Record<string, LegacyRoute> = {
