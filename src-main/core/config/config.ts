@@ -92,12 +92,32 @@ export interface PollConfig {
   outDir: string;
 }
 
+/**
+ * The headless service (`flare-misp serve`). Fields beyond address and port are present only when set. Files are
+ * resolved paths, not checked here: the service reads them when it starts (headless/tls.ts) and refuses to start
+ * when it cannot; the engine itself never needs them.
+ */
 export interface ServerConfig {
   address: string;
   port: number;
   token?: string;
+  /** flare.server.names: more names the Host header may carry. */
+  names?: string[];
+  /** server.ssl.key-store: HTTPS with this PKCS#12 file. */
   keyStore?: string;
   keyStorePassword?: string;
+  /** server.ssl.key-store-type (only PKCS12). */
+  keyStoreType?: 'PKCS12';
+  keyAlias?: string;
+  /** server.ssl.key-password: the key's password when it differs from the store's. */
+  keyPassword?: string;
+  /** flare.api.clientAuth: client certificates required (and verified against caFile / trustStore). */
+  clientAuth?: true;
+  /** flare.server.ca: PEM CA certificates for client certificates. */
+  caFile?: string;
+  /** server.ssl.trust-store: PKCS#12 (or PEM) CA certificates for client certificates. */
+  trustStore?: string;
+  trustStorePassword?: string;
 }
 
 export interface LogConfig {

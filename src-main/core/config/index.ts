@@ -1,5 +1,5 @@
 export * from './config';
 export { KEYS, KEY_INDEX, isSecretKey, type ConfigFileName, type KeySpec } from './keys';
-export { loadConfig, ConfigError, formatIssue, mispRoot, CONFIG_FILES, type ConfigIssue, type LoadedConfig, type ResolvedEntry } from './load';
+export { loadConfig, loadServerConfig, isServerKey, ConfigError, formatIssue, mispRoot, CONFIG_FILES, type ConfigIssue, type LoadedConfig, type ResolvedEntry } from './load';
 export { ConfigStore, configView, secretValues, diffEntries, MASK } from './store';
 export { resolveConfigDir, type ConfigDirChoice } from './location';

@@ -181,12 +181,18 @@ export const KEYS: readonly KeySpec[] = [
   // ── Headless service ───────────────────────────────────────────────────────────────────────────────
   { key: 'server.port', file: A, describe: 'Port of the headless service', default: '8080', schema: wholeNumber('a port number from 1 to 65535', 1, 65535) },
   { key: 'flare.server.address', file: A, describe: 'Address the headless service listens on (127.0.0.1 = this machine only)', default: '127.0.0.1', schema: anyText },
-  { key: 'flare.server.token', file: A, describe: 'Bearer token required by the headless API (mandatory when it listens beyond this machine)', secret: true, env: 'FLARE_SERVER_TOKEN', schema: anyText },
-  { key: 'server.ssl.key-store', file: A, describe: 'PKCS#12 key store of the headless service\'s HTTPS certificate', schema: path_ },
+  { key: 'flare.server.token', file: A, describe: 'Bearer token required by the headless API, at least 32 characters (mandatory when it listens beyond this machine without client certificates)', secret: true, env: 'FLARE_SERVER_TOKEN', schema: anyText },
+  { key: 'flare.server.names', file: A, describe: 'Host names (or addresses) the headless service is reached by, besides this machine\'s own and the names in its HTTPS certificate (comma-separated); requests naming any other host are refused (DNS rebinding)', default: '', schema: commaList },
+  { key: 'server.ssl.key-store', file: A, describe: 'PKCS#12 key store of the headless service\'s HTTPS certificate: when set, the service speaks HTTPS only', schema: path_ },
   { key: 'server.ssl.key-store-password', file: A, describe: 'Password of that key store', secret: true, env: 'FLARE_SERVER_KEYSTORE_PASSWORD', schema: anyText },
   { key: 'server.ssl.key-store-type', file: A, describe: 'Key store type (only PKCS12 is supported)', default: 'PKCS12', schema: oneOf(['PKCS12'], true) },
   { key: 'server.ssl.key-alias', file: A, describe: 'Alias of the certificate in the key store', schema: anyText },
   { key: 'server.ssl.key-password', file: A, describe: 'Key password; the old service also used it for the client key store', secret: true, schema: anyText },
+  { key: 'server.ssl.trust-store', file: A, describe: 'CA certificates (PKCS#12, or PEM) that client certificates of the headless API must be signed by (with flare.api.clientAuth)', schema: path_ },
+  { key: 'server.ssl.trust-store-password', file: A, describe: 'Password of that trust store', secret: true, env: 'FLARE_SERVER_TRUSTSTORE_PASSWORD', schema: anyText },
+  { key: 'server.ssl.trust-store-type', file: A, describe: 'Trust store type (only PKCS12 is supported; a PEM file is recognised by its content)', default: 'PKCS12', schema: oneOf(['PKCS12'], true) },
+  { key: 'flare.server.ca', file: A, describe: 'CA certificate(s) (PEM) that client certificates of the headless API must be signed by (with flare.api.clientAuth); wins over server.ssl.trust-store', schema: path_ },
+  { key: 'flare.api.clientAuth', file: A, describe: 'Require a client certificate, signed by flare.server.ca or server.ssl.trust-store, from every caller of the headless service (needs server.ssl.key-store)', default: 'false', schema: bool },
   { key: 'server.ssl.hostname.verify', file: A, describe: 'Ignored: server certificates and host names are always verified now', ignored: 'verification is always on', schema: anyText },
 
   // ── TAXII client certificate as the old service had it ─────────────────────────────────────────────

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Properties } from 'properties-file/parser';
 import { FlareError } from '../errors';
 import { KEYS, KEY_INDEX, LEGACY_CURSOR_KEY, isSecretKey, type ConfigFileName, type KeySpec } from './keys';
-import { SAFE_DISTRIBUTION_POLICY, type Config, type DistributionPolicy, type LogLevelName, type MispImportMode, type ProcessType, type TaxiiClientAuth } from './config';
+import { SAFE_DISTRIBUTION_POLICY, type Config, type ServerConfig, type DistributionPolicy, type LogLevelName, type MispImportMode, type ProcessType, type TaxiiClientAuth } from './config';
 import { mentionsUrlCredentials } from './url-credentials';
 
 export const CONFIG_FILES: readonly ConfigFileName[] = ['config.properties', 'application.properties'];
@@ -146,8 +146,17 @@ export function loadConfig(dir: string, env: NodeJS.ProcessEnv = process.env, te
     }
   }
 
+  const entries = resolveEntries(raw, env, issues, KEYS);
+
+  const config = assemble(absDir, raw, entries, issues);
+  if (issues.some((i) => i.severity === 'error')) throw new ConfigError(issues, absDir);
+  return { config, entries, warnings: issues.filter((i) => i.severity === 'warning') };
+}
+
+/** Each key's text from the environment, the files or its default, validated by its schema. */
+function resolveEntries(raw: Map<string, RawEntry>, env: NodeJS.ProcessEnv, issues: ConfigIssue[], specs: readonly KeySpec[]): Map<string, ResolvedEntry> {
   const entries = new Map<string, ResolvedEntry>();
-  for (const spec of KEYS) {
+  for (const spec of specs) {
     const fromFile = raw.get(spec.key);
     const fromEnv = spec.env ? env[spec.env] : undefined;
     let entry: ResolvedEntry;
@@ -184,9 +193,7 @@ export function loadConfig(dir: string, env: NodeJS.ProcessEnv = process.env, te
     entries.set(spec.key, entry);
   }
 
-  const config = assemble(absDir, raw, entries, issues);
-  if (issues.some((i) => i.severity === 'error')) throw new ConfigError(issues, absDir);
-  return { config, entries, warnings: issues.filter((i) => i.severity === 'warning') };
+  return entries;
 }
 
 function assemble(dir: string, raw: Map<string, RawEntry>, entries: Map<string, ResolvedEntry>, issues: ConfigIssue[]): Config {
@@ -324,13 +331,7 @@ function assemble(dir: string, raw: Map<string, RawEntry>, entries: Map<string, 
     },
     trackerFile: resolvePath('mtc.tracking.datafile')!,
     dataDir,
-    server: {
-      address: text('flare.server.address')!,
-      port: get<number>('server.port')!,
-      ...(text('flare.server.token') && { token: text('flare.server.token') }),
-      ...(resolvePath('server.ssl.key-store') && { keyStore: resolvePath('server.ssl.key-store') }),
-      ...(text('server.ssl.key-store-password') && { keyStorePassword: text('server.ssl.key-store-password') }),
-    },
+    server: assembleServer(entries, baseDir),
     log: {
       level: normaliseLevel(get<string>('logging.level.root') ?? 'INFO'),
       ...(logFile && { file: path.resolve(baseDir, logFile) }),
@@ -340,6 +341,77 @@ function assemble(dir: string, raw: Map<string, RawEntry>, entries: Map<string, 
     legacyCursors,
   };
   return config;
+}
+
+/** The keys of the headless service: `server.port`, `server.ssl.*`, `flare.server.*`, `flare.api.*`. */
+export function isServerKey(key: string): boolean {
+  return key === 'server.port' || key.startsWith('server.ssl.') || key.startsWith('flare.server.') || key.startsWith('flare.api.');
+}
+
+const SERVER_KEYS: readonly KeySpec[] = KEYS.filter((k) => isServerKey(k.key));
+
+function assembleServer(entries: Map<string, ResolvedEntry>, baseDir: string): ServerConfig {
+  const get = <T>(key: string): T | undefined => {
+    const e = entries.get(key);
+    return e && e.text !== '' ? (e.value as T) : undefined;
+  };
+  const text = (key: string): string | undefined => {
+    const e = entries.get(key);
+    return e && e.text !== '' ? e.text : undefined;
+  };
+  const file = (key: string): string | undefined => {
+    const v = text(key);
+    return v === undefined ? undefined : path.resolve(baseDir, v.replace(/^file:/, ''));
+  };
+  const names = get<string[]>('flare.server.names') ?? [];
+  const keyStore = file('server.ssl.key-store');
+  const server: ServerConfig = {
+    address: text('flare.server.address') ?? '127.0.0.1',
+    port: get<number>('server.port') ?? 8080,
+    ...(text('flare.server.token') && { token: text('flare.server.token') }),
+    ...(names.length > 0 && { names }),
+    ...(keyStore && { keyStore, keyStoreType: 'PKCS12' as const }),
+    ...(text('server.ssl.key-store-password') && { keyStorePassword: text('server.ssl.key-store-password') }),
+    ...(text('server.ssl.key-alias') && { keyAlias: text('server.ssl.key-alias') }),
+    ...(text('server.ssl.key-password') && { keyPassword: text('server.ssl.key-password') }),
+    ...(get<boolean>('flare.api.clientAuth') === true && { clientAuth: true as const }),
+    ...(file('flare.server.ca') && { caFile: file('flare.server.ca') }),
+    ...(file('server.ssl.trust-store') && { trustStore: file('server.ssl.trust-store') }),
+    ...(text('server.ssl.trust-store-password') && { trustStorePassword: text('server.ssl.trust-store-password') }),
+  };
+  return server;
+}
+
+/**
+ * Only the headless service's keys, read apart from the rest: a bad value elsewhere (a too-short MISP key) must
+ * not change where and how the service listens. Errors here are the server keys' own (a port that is not a
+ * number, HTTPS or client-certificate settings that cannot work together): `flare-misp serve` refuses to start
+ * on them. A missing folder or missing files give the defaults (127.0.0.1:8080, no TLS), as for the engine.
+ */
+export function loadServerConfig(dir: string, env: NodeJS.ProcessEnv = process.env): { server: ServerConfig; warnings: ConfigIssue[] } {
+  const absDir = path.resolve(dir);
+  const issues: ConfigIssue[] = [];
+  const raw = existsSync(absDir) && statSync(absDir).isDirectory() ? readRawEntries(absDir, issues, {}) : new Map<string, RawEntry>();
+  const entries = resolveEntries(raw, env, issues, SERVER_KEYS);
+  const server = assembleServer(entries, path.dirname(absDir));
+  const at = (key: string) => {
+    const r = raw.get(key);
+    const e = entries.get(key);
+    return { key, file: e?.source === 'env' ? `environment variable ${e.spec?.env}` : r?.path, line: e?.source === 'env' ? undefined : r?.line };
+  };
+  const error = (key: string, message: string) => issues.push({ severity: 'error', ...at(key), message });
+  const setInFiles = (key: string) => entries.get(key)?.source !== 'default' && entries.get(key)?.text !== '';
+  if (!server.keyStore) {
+    // server.ssl.key-password is left out: the old service also used it as the TAXII client key store's password.
+    for (const key of ['server.ssl.key-store-password', 'server.ssl.key-alias', 'server.ssl.trust-store', 'server.ssl.trust-store-password', 'flare.server.ca']) {
+      if (setInFiles(key)) error(key, 'is set but server.ssl.key-store is empty: HTTPS needs the PKCS#12 key store with the service\'s certificate and key (or remove this key)');
+    }
+    if (server.clientAuth) error('flare.api.clientAuth', 'is true but server.ssl.key-store is empty: client certificates need HTTPS; set server.ssl.key-store to the service\'s PKCS#12 key store');
+  } else if (server.clientAuth && !server.caFile && !server.trustStore) {
+    error('flare.api.clientAuth', 'is true but neither flare.server.ca nor server.ssl.trust-store names the CA that signs the client certificates');
+  }
+  if (issues.some((i) => i.severity === 'error')) throw new ConfigError(issues, absDir);
+  return { server, warnings: issues.filter((i) => i.severity === 'warning') };
 }
 
 function normaliseLevel(v: string): LogLevelName {
