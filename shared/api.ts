@@ -262,6 +262,32 @@ export interface PreviewResult {
   report?: PreviewReportEntry[];
   /** Per CybOX object type, sorted by type. Optional, like `report`. */
   coverage?: PreviewCoverage[];
+  /**
+   * The whole event's sizes when the answer was capped (a preview sends at most the first rows of each list; a
+   * package of many MB would otherwise make an answer several times its size). Absent when nothing was left out.
+   */
+  capped?: PreviewCap;
+}
+
+/** What a capped preview left out: the event's real sizes beside what the answer holds. */
+export interface PreviewCap {
+  /** Rows the answer holds at most per list (attributes, objects, report entries, lines). */
+  limit: number;
+  attributes: { total: number; sent: number };
+  objects: { total: number; sent: number };
+  /** Attributes inside objects, and those flagged for IDS, over the whole event. */
+  objectAttributes: number;
+  toIds: number;
+  report: { total: number; sent: number };
+  /** Attribute values, comments or attachments cut to their first characters. */
+  truncatedValues: number;
+}
+
+/** A file's bytes for `previewPackage`, base64: the engine decodes them as it decodes a feed's content blocks. */
+export interface PreviewBytes {
+  base64: string;
+  /** The file's name, for messages. */
+  name?: string;
 }
 
 export interface AdminApi {
@@ -285,7 +311,11 @@ export interface AdminApi {
   retryQuarantined(packageIds?: string[]): Promise<RunRecord>;
   /** The MISP event preview of a quarantined package (its saved XML). */
   previewQuarantined(packageId: string): Promise<PreviewResult>;
-  previewPackage(xml: string): Promise<PreviewResult>;
+  /**
+   * What one STIX package would become in MISP. Pasted text is given as a string; a file as its bytes (base64),
+   * decoded by the engine exactly as a feed's content (BOM, XML declaration, UTF-8 refused when invalid).
+   */
+  previewPackage(content: string | PreviewBytes): Promise<PreviewResult>;
   recentLog(limit?: number): Promise<LogEntry[]>;
 }
 

@@ -11,6 +11,7 @@ import type {
   HealthResult,
   JobInfo,
   LogEntry,
+  PreviewBytes,
   PreviewCoverage,
   PreviewReportEntry,
   PreviewResult,
@@ -29,7 +30,7 @@ import { feedName, Runs, type RunsOptions } from './pipeline/runs';
 import { Scheduler, type JobSpec } from './scheduler/scheduler';
 import type { Config } from './config/config';
 import { checkTaxiiHealth } from './taxii/health';
-import { readPackages } from './stix/index';
+import { isStixError, readPackages } from './stix/index';
 import { buildEvent, summarizeReport } from './misp/convert/event/index';
 import type { Logger } from './log/types';
 
@@ -337,8 +338,31 @@ export class FlareService implements AdminApi {
     return this.previewPackage(this.runs.quarantineXml(packageId));
   }
 
-  async previewPackage(xml: string): Promise<PreviewResult> {
-    const packages = readPackages(xml);
+  async previewPackage(content: string | PreviewBytes): Promise<PreviewResult> {
+    // A file's bytes are decoded here, once, as a feed's content blocks are (BOM, XML declaration, invalid UTF-8
+    // refused with its line); pasted text stays text. The reader's hints speak of a feed: a preview's speak to
+    // the person previewing.
+    const input = typeof content === 'string' ? content : Buffer.from(content.base64, 'base64');
+    let packages: ReturnType<typeof readPackages>;
+    try {
+      packages = readPackages(input);
+    } catch (e) {
+      if (!isStixError(e)) throw e;
+      const hint = (
+        {
+          stix_too_large: 'FLARE MISP refuses content over its safety limits, in runs as in previews; a feed package like this one would be quarantined. Check that this is the file you meant.',
+          stix_too_deep: 'The XML nests deeper than FLARE MISP reads, in runs as in previews; check that this is the file you meant.',
+          stix_too_long: 'One value is longer than FLARE MISP reads, in runs as in previews; check that this is the file you meant.',
+          stix_too_many_elements: 'The XML has more elements than FLARE MISP reads in one package, in runs as in previews; check that this is the file you meant.',
+          stix_encoding: 'Save the file as UTF-8 (or name its encoding in the XML declaration, e.g. <?xml version="1.0" encoding="ISO-8859-1"?>) and preview it again.',
+          stix_not_xml: 'Choose the STIX XML file itself (unpack an archive first).',
+          stix_not_a_package: 'Only STIX 1.x STIX_Package documents can be previewed; check that this is the file you meant.',
+          stix_malformed: 'Fix the XML at that place (or ask its producer for a well-formed copy) and preview it again.',
+          stix_empty: 'The file or the pasted text is empty: choose a STIX 1.x package.',
+        } as Partial<Record<string, string>>
+      )[e.code];
+      throw new FlareError(e.code, e.message, { hint: hint ?? e.hint ?? 'Check that this is a STIX 1.x package and preview it again.' });
+    }
     const first = packages[0];
     if (!first) throw new FlareError('stix_not_a_package', 'The XML holds no STIX package.');
     // Previews work before MISP is configured: the shipped defaults then decide (distribution 0). The sharing
@@ -359,15 +383,58 @@ export class FlareService implements AdminApi {
     const coverage: PreviewCoverage[] = [...built.report.coverage]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([type, c]) => ({ type, mapped: c.mapped, text: c.text, skipped: c.skipped }));
+    // The answer is capped: the first rows of each list, counts for the rest, long values cut — a 22 MB package
+    // must not make a 55 MB answer (and its copies in memory). The display caps further (PreviewResult).
+    const LIMIT = 2000;
+    const VALUE_CHARS = 20_000;
+    const ev = built.event;
+    const attrs = ev.Attribute ?? [];
+    const objs = ev.Object ?? [];
+    let truncatedValues = 0;
+    const cut = <A extends { value?: unknown; comment?: unknown; data?: unknown }>(a: A): A => {
+      let out = a;
+      for (const f of ['value', 'comment', 'data'] as const) {
+        const v = out[f];
+        if (typeof v === 'string' && v.length > VALUE_CHARS) {
+          truncatedValues++;
+          out = { ...out, [f]: f === 'data' ? '' : `${v.slice(0, VALUE_CHARS)}… (${v.length - VALUE_CHARS} more characters in the event)` };
+        }
+      }
+      return out;
+    };
+    const objectAttributes = objs.reduce((n, o) => n + (o.Attribute?.length ?? 0), 0);
+    const toIds = attrs.filter((a) => a.to_ids).length + objs.reduce((n, o) => n + (o.Attribute ?? []).filter((a) => a.to_ids).length, 0);
+    let sentObjectAttributes = 0;
+    const sentObjects = objs.slice(0, LIMIT).map((o) => {
+      const inner = (o.Attribute ?? []).slice(0, Math.max(0, LIMIT * 2 - sentObjectAttributes));
+      sentObjectAttributes += inner.length;
+      return { ...o, Attribute: inner.map(cut) };
+    });
+    const event = { ...ev, Attribute: attrs.slice(0, LIMIT).map(cut), Object: sentObjects };
+    if (!ev.Attribute) delete (event as { Attribute?: unknown }).Attribute;
+    if (!ev.Object) delete (event as { Object?: unknown }).Object;
+    const capped = attrs.length > LIMIT || objs.length > LIMIT || sentObjectAttributes < objectAttributes || report.length > LIMIT || truncatedValues > 0;
+    const lines = (l: string[]) => (l.length > LIMIT ? [...l.slice(0, LIMIT), `… and ${l.length - LIMIT} more lines (the preview sends the first ${LIMIT}).`] : l);
     return {
-      event: built.event,
-      warnings,
-      dropped: summary.dropped,
-      refanged: summary.refanged,
+      event,
+      warnings: lines(warnings),
+      dropped: lines(summary.dropped),
+      refanged: lines(summary.refanged),
       distributionDecision: built.distribution.summary,
       packages: packages.length,
-      report,
+      report: report.slice(0, LIMIT),
       coverage,
+      ...(capped && {
+        capped: {
+          limit: LIMIT,
+          attributes: { total: attrs.length, sent: Math.min(attrs.length, LIMIT) },
+          objects: { total: objs.length, sent: sentObjects.length },
+          objectAttributes,
+          toIds,
+          report: { total: report.length, sent: Math.min(report.length, LIMIT) },
+          truncatedValues,
+        },
+      }),
     };
   }
 }
