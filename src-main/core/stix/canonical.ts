@@ -163,6 +163,9 @@ const SPACE = 0x20;
 const EQ = 0x3d;
 const QUOTE = 0x22;
 
+/** Values up to this length are copied as ASCII by hand when they are ASCII (see `value`). */
+const SHORT = 96;
+
 /** What keeps a value from being written as it is: a character to escape. */
 const ESCAPED_IN_TEXT = /[&<>\r]/;
 const ESCAPED_IN_ATTR = /[&<"\t\n\r]/;
@@ -316,9 +319,26 @@ export class CanonicalHasher {
   /** A value or text, escaped when `escaped` finds a character to escape. */
   private value(s: string, escaped: RegExp): void {
     const t = escaped.test(s) ? (escaped === ESCAPED_IN_TEXT ? escapeText(s) : escapeAttribute(s)) : s;
-    const max = t.length * 3; // UTF-8 needs at most 3 bytes per UTF-16 unit
+    const length = t.length;
+    const max = length * 3; // UTF-8 needs at most 3 bytes per UTF-16 unit
     if (this.pos + max > this.buf.length) this.grow(max);
-    this.pos += this.buf.write(t, this.pos, 'utf8');
+    const buf = this.buf;
+    if (length <= SHORT) {
+      // Short ASCII values (most of them: ids, names, hashes, addresses) are copied here; a call into Buffer.write
+      // costs more than the copy. Anything else (a character past U+007F) is left to Buffer.write whole.
+      let pos = this.pos;
+      let i = 0;
+      for (; i < length; i++) {
+        const c = t.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[pos++] = c;
+      }
+      if (i === length) {
+        this.pos = pos;
+        return;
+      }
+    }
+    this.pos += buf.write(t, this.pos, 'utf8');
   }
 }
 

@@ -19,7 +19,7 @@ import type { XmlAttribute } from './tree';
 /** Thrown (by the builder's fail callback, or here) to hand the document to saxes. */
 export const GIVE_UP: unique symbol = Symbol('give up the fast pass');
 
-/** What the fast pass drives (parse.ts's TreeBuilder). */
+/** What the fast pass drives (parse.ts's TreeBuilder; `open` copies what it keeps of `attributes`). */
 export interface FastSink {
   open(uri: string, local: string, prefix: string, name: string, attributes: readonly XmlAttribute[], nsDecls: Record<string, string> | null, position: number): void;
   close(position: number): void;
@@ -107,20 +107,39 @@ function resolve(scope: Scope | null, prefix: string): string | undefined {
   return undefined;
 }
 
-/** A qualified name split once (names repeat: a document has a few hundred distinct ones). */
+/**
+ * Qualified names, each split once and kept as one internalized string (names repeat: a document has a few hundred
+ * distinct ones), found by a hash computed while scanning the name — no slice, no string hashing per tag.
+ */
 interface Name {
+  /** As written (`stix:Indicator`). */
+  name: string;
   prefix: string;
   local: string;
 }
-const names = new Map<string, Name>();
+const names = new Map<number, Name[]>();
+let nameCount = 0;
 const MAX_NAMES = 20_000;
 
-function splitName(name: string): Name {
-  let n = names.get(name);
-  if (n !== undefined) return n;
+function nameAt(text: string, at: number, end: number, hash: number): Name {
+  const length = end - at;
+  const known = names.get(hash);
+  if (known !== undefined) {
+    for (let k = 0; k < known.length; k++) {
+      const n = known[k]!;
+      if (n.name.length === length && text.startsWith(n.name, at)) return n;
+    }
+  }
+  // A property key is internalized by V8: reading it back gives the one shared copy.
+  const internalized = (s: string): string => Object.keys({ [s]: 0 })[0] ?? s;
+  const name = internalized(text.slice(at, end));
   const colon = name.indexOf(':');
-  n = colon === -1 ? { prefix: '', local: name } : { prefix: name.slice(0, colon), local: name.slice(colon + 1) };
-  if (names.size < MAX_NAMES) names.set(name, n);
+  const n: Name = colon === -1 ? { name, prefix: '', local: name } : { name, prefix: internalized(name.slice(0, colon)), local: internalized(name.slice(colon + 1)) };
+  if (nameCount < MAX_NAMES) {
+    nameCount++;
+    if (known !== undefined) known.push(n);
+    else names.set(hash, [n]);
+  }
   return n;
 }
 
@@ -148,25 +167,33 @@ export function fastPass(text: string, limits: ReadLimits, sink: FastSink): bool
   // longest cap between two of them (checked every megabyte); here any such distance gives up.
   let mark = 0;
 
-  /** A name starting at `at` (ASCII, at most one inner colon): its end, or -1. */
+  /** The hash of the name nameEnd scanned last. */
+  let nameHash = 0;
+  /** A name starting at `at` (ASCII, at most one inner colon): its end, or -1 (its hash in nameHash). */
   const nameEnd = (at: number): number => {
     let c = text.charCodeAt(at);
     if (!(c < 128 && NAME_START[c])) return -1;
+    let h = c;
     let j = at + 1;
     let colon = -1;
     for (; j < n; j++) {
       c = text.charCodeAt(j);
-      if (c < 128 && NAME_CHAR[c]) continue;
+      if (c < 128 && NAME_CHAR[c]) {
+        h = (Math.imul(h, 31) + c) | 0;
+        continue;
+      }
       if (c === COLON && colon === -1) {
         const next = text.charCodeAt(j + 1);
         if (!(next < 128 && NAME_START[next])) return -1;
         colon = j;
+        h = (Math.imul(h, 31) + c) | 0;
         continue;
       }
       break;
     }
     // A name running into a character we do not know (non-ASCII, or a second colon): saxes decides.
     if (c >= 128 || c === COLON) return -1;
+    nameHash = h;
     return j;
   };
 
@@ -227,12 +254,11 @@ export function fastPass(text: string, limits: ReadLimits, sink: FastSink): bool
     if (c1 === SLASH) {
       const end = nameEnd(lt + 2);
       if (end === -1) return false;
-      const name = text.slice(lt + 2, end);
       let j = end;
       while (j < n && isSpace(text.charCodeAt(j))) j++;
       if (text.charCodeAt(j) !== GT) return false;
       const top = stack.pop();
-      if (top === undefined || top.name !== name) return false;
+      if (top === undefined || top.name.length !== end - lt - 2 || !text.startsWith(top.name, lt + 2)) return false;
       scope = top.scope;
       i = j + 1;
       if (i - mark > longestRun) return false;
@@ -243,7 +269,7 @@ export function fastPass(text: string, limits: ReadLimits, sink: FastSink): bool
     // A start tag.
     const end = nameEnd(lt + 1);
     if (end === -1) return false;
-    const name = text.slice(lt + 1, end);
+    const tagName = nameAt(text, lt + 1, end, nameHash);
     let j = end;
     attributes.length = 0;
     let decls: Record<string, string> | null = null;
@@ -269,7 +295,7 @@ export function fastPass(text: string, limits: ReadLimits, sink: FastSink): bool
       if (!sawSpace) return false; // no whitespace before an attribute, or the end of the text
       const aEnd = nameEnd(j);
       if (aEnd === -1) return false;
-      const aName = text.slice(j, aEnd);
+      const { name: aName, prefix, local } = nameAt(text, j, aEnd, nameHash);
       j = aEnd;
       while (isSpace(text.charCodeAt(j))) j++;
       if (text.charCodeAt(j) !== EQ) return false;
@@ -286,7 +312,6 @@ export function fastPass(text: string, limits: ReadLimits, sink: FastSink): bool
       if (value.length > limits.maxAttributeLength) return false;
       j = close + 1;
       sawSpace = false;
-      const { prefix, local } = splitName(aName);
       if (prefix === 'xmlns' || aName === 'xmlns') {
         const uri = value.trim();
         const declared = prefix === 'xmlns' ? local : '';
@@ -300,7 +325,7 @@ export function fastPass(text: string, limits: ReadLimits, sink: FastSink): bool
       attributes.push({ name: aName, prefix, local, value, uri: '' } as XmlAttribute);
     }
     const tagScope: Scope | null = decls !== null ? { decls, parent: scope } : scope;
-    const { prefix, local } = splitName(name);
+    const { name, prefix, local } = tagName;
     let uri: string;
     if (prefix === '') uri = resolve(tagScope, '') ?? '';
     else {
@@ -325,7 +350,7 @@ export function fastPass(text: string, limits: ReadLimits, sink: FastSink): bool
     sawRoot = true;
     if (j - mark > longestRun) return false;
     mark = j;
-    sink.open(uri, local, prefix, name, attributes.slice(), decls, j);
+    sink.open(uri, local, prefix, name, attributes, decls, j);
     i = j;
     if (selfClosing) sink.close(j);
     else {
