@@ -11,6 +11,7 @@ import type {
   HealthResult,
   JobInfo,
   LogEntry,
+  LogLevel,
   PreviewBytes,
   PreviewCoverage,
   PreviewReportEntry,
@@ -43,6 +44,8 @@ export interface ServiceOptions {
   env?: NodeJS.ProcessEnv;
   /** The log hub to write to; the service adds the rotating file from the configuration. */
   hub?: LogHub;
+  /** The log level the caller chose (a CLI command's); otherwise logging.level.root decides. */
+  logLevel?: LogLevel;
   /** How the runs reach their peers and disks (tests inject faults; production leaves it out). */
   runs?: Pick<RunsOptions, 'trackerFs' | 'transport' | 'now'>;
 }
@@ -148,7 +151,7 @@ export class FlareService implements AdminApi {
   private applyConfig(loaded: LoadedConfig): void {
     const { config } = loaded;
     this.hub.redactor.setSecrets(secretValues(loaded));
-    this.hub.setLevel(levelFromConfig(config.log.level));
+    this.hub.setLevel(this.options.logLevel ?? levelFromConfig(config.log.level));
     void this.useLogFile(config.log.file, config.log.maxSizeBytes, config.log.maxFiles);
     for (const w of loaded.warnings) this.log.warn(`config: ${w.file ? `${w.file}${w.line ? `:${w.line}` : ''}: ` : ''}${w.key ? `${w.key}: ` : ''}${w.message}`);
     if (!config.taxii.configured) this.log.info('TAXII feed not configured: set stixtransclient.poll.baseurl and stixtransclient.source.collection');

@@ -43,13 +43,13 @@ describe('flare-misp check misp', () => {
   });
   afterAll(() => misp.close());
 
-  it('prints the health in the old shape plus version and permissions, exit 0', async () => {
+  it('prints the health the API answers (the old shape plus version and permissions), exit 0', async () => {
     const dir = configWith({ 'flare.misp.url': misp.url, 'misp.authorization.key': TEST_MISP_KEY });
     const r = await cli('check', 'misp', '--config-dir', dir, '--json');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const health = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(health).toMatchObject({ resourceType: 'Misp', resource: misp.url, statusCode: 200, ok: true, version: '2.5.1' });
+    expect(health).toMatchObject({ resourceType: 'Misp', resource: misp.url, statusCode: 200, ok: true, configured: true, details: { version: '2.5.1' } });
     expect(r.stdout).not.toContain(TEST_MISP_KEY);
   });
 
@@ -85,6 +85,6 @@ describe('flare-misp check misp', () => {
   it('says MISP is not configured when it is not', async () => {
     const r = await cli('check', 'misp', '--config-dir', tempConfigDir());
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain('MISP is not configured.');
+    expect(r.stdout).toContain('The MISP server is not configured.');
   });
 });

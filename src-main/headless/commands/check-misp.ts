@@ -1,16 +1,27 @@
 import type { Command } from 'commander';
-import { ConfigError, formatIssue, loadConfig } from '../../core/config/index';
-import { MispClient } from '../../core/misp/client/client';
-import { mispClientOptionsFromConfig } from '../../core/misp/client/from-config';
-import type { MispHealth } from '../../core/misp/client/health';
-import { FlareError } from '../../core/errors';
-import { checkGroup, headlessConfigDir, withConfigDir } from './common';
+import type { HealthResult } from '../../../shared/api';
+import { checkGroup, withConfigDir, withService } from './common';
 
-function describeHealth(h: MispHealth): string {
-  const lines = [`MISP ${h.resource}: ${h.ok ? 'OK' : 'NOT OK'} (HTTP ${h.statusCode})`, `  ${h.message}`];
-  if (h.version) lines.push(`  version ${h.version}${h.organisation ? `, organisation ${h.organisation}` : ''}${h.user ? `, user ${h.user}` : ''}${h.role ? `, role ${h.role}` : ''}`);
-  for (const gap of h.missingPermissions) lines.push(`  ${gap.required ? 'missing' : 'limited'}: ${gap.permission} — ${gap.consequence}`);
-  const sg = h.sharingGroup;
+interface Gap {
+  permission: string;
+  required: boolean;
+  consequence: string;
+}
+interface SharingGroup {
+  configured: string;
+  id?: number;
+  name?: string;
+  problem?: string;
+}
+
+/** The health result for a person: what the service's checkMispStatus found (the JSON is the same object). */
+function describeHealth(h: HealthResult): string {
+  const d = h.details ?? {};
+  const lines = [`MISP ${h.resource || '(no URL)'}: ${h.ok ? 'OK' : 'NOT OK'}${h.statusCode ? ` (HTTP ${h.statusCode})` : ''}${h.latencyMs !== undefined ? `, ${h.latencyMs} ms` : ''}`];
+  if (h.reason) lines.push(`  ${h.reason}`);
+  if (typeof d.version === 'string') lines.push(`  version ${d.version}${d.organisation ? `, organisation ${String(d.organisation)}` : ''}${d.user ? `, user ${String(d.user)}` : ''}${d.role ? `, role ${String(d.role)}` : ''}`);
+  for (const gap of (d.missingPermissions as Gap[] | undefined) ?? []) lines.push(`  ${gap.required ? 'missing' : 'limited'}: ${gap.permission} — ${gap.consequence}`);
+  const sg = d.sharingGroup as SharingGroup | undefined;
   if (sg) {
     const found = sg.name !== undefined ? `${sg.name} (id ${sg.id})` : sg.id !== undefined ? `id ${sg.id}` : sg.configured;
     lines.push(sg.problem !== undefined ? `  sharing group ${sg.configured}: ${sg.problem}` : `  sharing group: ${found}`);
@@ -19,33 +30,15 @@ function describeHealth(h: MispHealth): string {
   return lines.join('\n');
 }
 
-/** `flare-misp check misp`: reach MISP with the configured key and say what the key's role lacks (exit 1 if not OK). */
+/** `flare-misp check misp`: the service's MISP health check — reachable, key accepted, what the key's role lacks (exit 1 if not OK). */
 export function registerCheckMisp(program: Command): void {
   withConfigDir(checkGroup(program).command('misp'))
     .description('check the MISP destination: reachable, key accepted, role permissions for the import mode (exit 1 when not OK)')
-    .option('--json', 'print the result as JSON ({resourceType, resource, statusCode, ok, …})')
-    .action(async (opts: { configDir?: string; json?: boolean }) => {
-      const choice = headlessConfigDir(opts);
-      let health: MispHealth;
-      try {
-        const { config } = loadConfig(choice.dir);
-        const client = new MispClient(mispClientOptionsFromConfig(config.misp));
-        try {
-          health = await client.checkMispStatus();
-        } finally {
-          await client.close();
-        }
-      } catch (e) {
-        if (e instanceof ConfigError) {
-          const errors = e.issues.filter((i) => i.severity === 'error').map(formatIssue);
-          if (opts.json) process.stdout.write(`${JSON.stringify({ ok: false, dir: choice.dir, errors }, null, 2)}\n`);
-          else process.stderr.write(`The configuration in ${choice.dir} is invalid:\n${errors.map((x) => `  ${x}`).join('\n')}\n`);
-          process.exitCode = 1;
-          return;
-        }
-        if (!(e instanceof FlareError)) throw e;
-        health = { resourceType: 'Misp', resource: '', statusCode: 0, ok: false, message: e.message, errorCode: e.code, mode: 'native', missingPermissions: [], ...(e.hint ? { hint: e.hint } : {}) };
-      }
+    .option('--json', 'print the result as JSON: the same HealthResult the API answers ({resourceType, resource, statusCode, ok, …})')
+    .option('--verbose', 'print the log on stderr')
+    .action(async (opts: { configDir?: string; json?: boolean; verbose?: boolean }) => {
+      const health = await withService(opts, (service) => service.checkMispStatus());
+      if (!health) return;
       process.stdout.write(opts.json ? `${JSON.stringify(health, null, 2)}\n` : `${describeHealth(health)}\n`);
       if (!health.ok) process.exitCode = 1;
     });

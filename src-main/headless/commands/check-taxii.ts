@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
 import type { HealthResult } from '../../../shared/api';
-import { ConfigError, formatIssue, loadConfig, secretValues } from '../../core/config/index';
-import { consoleSink, LogHub } from '../../core/log/index';
-import { checkTaxiiHealth } from '../../core/taxii/health';
-import { checkGroup, headlessConfigDir, withConfigDir } from './common';
+import { checkGroup, withConfigDir, withService } from './common';
 
 function describeHealth(h: HealthResult): string {
   const d = h.details ?? {};
@@ -24,29 +21,15 @@ function describeHealth(h: HealthResult): string {
   return lines.join('\n');
 }
 
-/** `flare-misp check taxii`: a COUNT_ONLY poll of the configured collection, plus services/collections when known (exit 1 if not OK). */
+/** `flare-misp check taxii`: the service's TAXII health check — a COUNT_ONLY poll of the configured collection, plus services/collections when known (exit 1 if not OK). */
 export function registerCheckTaxii(program: Command): void {
   withConfigDir(checkGroup(program).command('taxii'))
     .description('check the TAXII feed: a COUNT_ONLY poll of the configured collection over the last hour (TLS, client certificate, credentials, collection name); lists services and collections when a discovery or collection management URL is set (exit 1 when not OK)')
     .option('--json', 'print the result as JSON ({resourceType, resource, statusCode, ok, …})')
     .option('--verbose', 'print the debug log on stderr (which certificate reader was used, each request)')
     .action(async (opts: { configDir?: string; json?: boolean; verbose?: boolean }) => {
-      const choice = headlessConfigDir(opts);
-      let loaded;
-      try {
-        loaded = loadConfig(choice.dir);
-      } catch (e) {
-        if (!(e instanceof ConfigError)) throw e;
-        const errors = e.issues.filter((i) => i.severity === 'error').map(formatIssue);
-        if (opts.json) process.stdout.write(`${JSON.stringify({ ok: false, dir: choice.dir, errors }, null, 2)}\n`);
-        else process.stderr.write(`The configuration in ${choice.dir} is invalid:\n${errors.map((x) => `  ${x}`).join('\n')}\n`);
-        process.exitCode = 1;
-        return;
-      }
-      const hub = new LogHub({ level: opts.verbose ? 'debug' : 'error' });
-      hub.redactor.setSecrets(secretValues(loaded));
-      hub.addSink(consoleSink(process.stderr));
-      const health = await checkTaxiiHealth(loaded.config.taxii, { logger: hub.logger('check') });
+      const health = await withService(opts, (service) => service.checkTaxiiStatus());
+      if (!health) return;
       process.stdout.write(opts.json ? `${JSON.stringify(health, null, 2)}\n` : `${describeHealth(health)}\n`);
       if (!health.ok) process.exitCode = 1;
     });

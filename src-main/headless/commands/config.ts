@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { ConfigError, configView, formatIssue, loadConfig } from '../../core/config/index';
-import { headlessConfigDir, withConfigDir } from './common';
+import { ConfigError, configView, loadConfig } from '../../core/config/index';
+import { explainConfigError, headlessConfigDir, withConfigDir } from './common';
 
 /** `flare-misp config check`: the resolved configuration with secrets masked; exit 1 with the errors. */
 export function registerConfig(program: Command): void {
@@ -29,10 +29,7 @@ export function registerConfig(program: Command): void {
         process.stdout.write(`${out.join('\n')}\n`);
       } catch (e) {
         if (!(e instanceof ConfigError)) throw e;
-        const errors = e.issues.filter((i) => i.severity === 'error').map(formatIssue);
-        if (opts.json) process.stdout.write(`${JSON.stringify({ ok: false, dir: choice.dir, errors }, null, 2)}\n`);
-        else process.stderr.write(`The configuration in ${choice.dir} is invalid:\n${errors.map((x) => `  ${x}`).join('\n')}\n`);
-        process.exitCode = 1;
+        explainConfigError(e, choice.dir, opts.json);
       }
     });
 }

@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, formatIssue, loadConfig, type MispConfig } from '../../core/config/index';
+import { ConfigError, loadConfig, type MispConfig } from '../../core/config/index';
 import { errorMessage, FlareError } from '../../core/errors';
 import { writeFileAtomic } from '../../core/fs/atomic-write';
 import { ConversionReport } from '../../core/misp/convert/contract';
 import { buildEvent, countEvent, eventJson, summarizeReport, type BuiltEvent } from '../../core/misp/convert/event/index';
 import { isStixError, readPackages } from '../../core/stix/index';
-import { headlessConfigDir, withConfigDir } from './common';
+import { explainConfigError, headlessConfigDir, withConfigDir } from './common';
 
 export interface ConvertOptions {
   out?: string;
@@ -132,7 +132,10 @@ function settingsFor(opts: ConvertOptions): { misp: Partial<MispConfig>; note?: 
   try {
     return { misp: loadConfig(choice.dir).config.misp };
   } catch (e) {
-    if (e instanceof ConfigError) return { error: `The configuration in ${choice.dir} is invalid:\n${e.issues.filter((i) => i.severity === 'error').map((i) => `  ${formatIssue(i)}`).join('\n')}` };
+    if (e instanceof ConfigError) {
+      explainConfigError(e, choice.dir, false);
+      return { error: '' };
+    }
     if (e instanceof FlareError) return { error: e.message };
     throw e;
   }
@@ -154,7 +157,7 @@ export function registerConvert(program: Command): void {
       const human = opts.out !== undefined || opts.preview ? process.stdout : process.stderr;
       const settings = settingsFor(opts);
       if ('error' in settings) {
-        process.stderr.write(`${settings.error}\n`);
+        if (settings.error) process.stderr.write(`${settings.error}\n`);
         process.exitCode = 1;
         return;
       }

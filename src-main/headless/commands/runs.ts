@@ -7,32 +7,9 @@ import type { Command } from 'commander';
 import type { QuarantineItem, RunRecord } from '../../../shared/api';
 import { PROCESS_TYPES, type ProcessType } from '../../core/config/config';
 import { FlareError } from '../../core/errors';
-import { consoleSink, LogHub } from '../../core/log/index';
-import { FlareService } from '../../core/service';
-import { packageVersion } from '../cli';
-import { headlessConfigDir, withConfigDir } from './common';
+import { withConfigDir, withService, type ServiceCommandOptions } from './common';
 
-interface ServiceOpts {
-  configDir?: string;
-  verbose?: boolean;
-}
-
-/** A started headless service for one command; closed (tracker flushed) when `work` ends. */
-async function withService<T>(opts: ServiceOpts, work: (service: FlareService) => Promise<T>): Promise<T> {
-  const choice = headlessConfigDir(opts);
-  const hub = new LogHub({ level: opts.verbose ? 'debug' : 'warn' });
-  hub.addSink(consoleSink(process.stderr));
-  const service = new FlareService({ configDir: choice.dir, configDirReason: choice.reason, mode: 'headless', version: packageVersion(), hub });
-  service.start();
-  // start() keeps the level from the configuration; the command's choice wins.
-  hub.setLevel(opts.verbose ? 'debug' : 'warn');
-  try {
-    return await work(service);
-  } finally {
-    await service.close();
-    await hub.close();
-  }
-}
+type ServiceOpts = ServiceCommandOptions;
 
 function counts(r: RunRecord): string {
   const c = r.counts;
@@ -72,7 +49,6 @@ async function pollCommand(opts: ServiceOpts & { processType: string; collection
   const processType = processTypeOf(opts.processType);
   const live = Boolean(process.stderr.isTTY) && !opts.json;
   const run = await withService(opts, async (service) => {
-    service.loaded; // an invalid configuration is the answer
     const off = live
       ? service.on('run', (r) => {
           if (r.state !== 'running' || !r.progress) return;
@@ -88,6 +64,7 @@ async function pollCommand(opts: ServiceOpts & { processType: string; collection
       if (live) process.stderr.write('\r\x1b[K');
     }
   });
+  if (!run) return;
   process.stdout.write(opts.json ? `${JSON.stringify(run, null, 2)}\n` : `${describeRun(run)}\n`);
   process.exitCode = run.status === 'Success' ? 0 : 1;
 }
@@ -147,6 +124,7 @@ export function registerQuarantine(program: Command): void {
     .option('--verbose', 'print the whole log on stderr')
     .action(async (ids: string[], opts: ServiceOpts & { json?: boolean }) => {
       const run = await withService(opts, (service) => service.retryQuarantined(ids));
+      if (!run) return;
       process.stdout.write(opts.json ? `${JSON.stringify(run, null, 2)}\n` : `${describeRun(run)}\n`);
       process.exitCode = run.status === 'Success' ? 0 : 1;
     });

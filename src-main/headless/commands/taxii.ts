@@ -8,14 +8,14 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, formatIssue, loadConfig, secretValues } from '../../core/config/index';
+import { secretValues } from '../../core/config/index';
 import { FlareError, errorMessage } from '../../core/errors';
 import { pathInside, writeFileAtomic } from '../../core/fs/atomic-write';
 import { consoleSink, LogHub } from '../../core/log/index';
 import { pollOptionsFromConfig, taxiiTransportFromConfig } from '../../core/taxii/from-config';
 import { poll, type PolledBlock, type PollProgress } from '../../core/taxii/poll';
 import { toTaxiiTimestamp, TaxiiTimestampError } from '../../core/taxii/timestamps';
-import { headlessConfigDir, withConfigDir } from './common';
+import { loadOrExplain, withConfigDir } from './common';
 
 export interface BlockFile {
   name: string;
@@ -80,17 +80,8 @@ interface PollOptionsCli {
 }
 
 async function runPoll(opts: PollOptionsCli): Promise<void> {
-  const choice = headlessConfigDir(opts);
-  let loaded;
-  try {
-    loaded = loadConfig(choice.dir);
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    const errors = e.issues.filter((i) => i.severity === 'error').map(formatIssue);
-    process.stderr.write(`The configuration in ${choice.dir} is invalid:\n${errors.map((x) => `  ${x}`).join('\n')}\n`);
-    process.exitCode = 1;
-    return;
-  }
+  const loaded = loadOrExplain(opts);
+  if (!loaded) return;
   const { taxii } = loaded.config;
   const collection = opts.collection ?? taxii.collection;
   if (!taxii.pollUrl) throw new FlareError('taxii_not_configured', 'No TAXII poll URL is configured.', { hint: 'Set stixtransclient.poll.baseurl in config.properties.' });

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import { ConfigError, formatIssue, loadConfig, type Config } from '../../core/config/index';
+import type { Config } from '../../core/config/index';
 import { FlareError } from '../../core/errors';
 import { TRACK_OUTCOMES, Tracker, importLegacyTracker, type TrackOutcome, type TrackProcessType, type TrackRecord } from '../../core/tracker/index';
-import { headlessConfigDir, withConfigDir } from './common';
+import { loadOrExplain, withConfigDir } from './common';
 
 interface CommonOpts {
   configDir?: string;
@@ -12,17 +12,7 @@ interface CommonOpts {
 
 /** The configuration, or undefined after printing why it is invalid (exit 1). */
 function configOrExit(opts: CommonOpts): Config | undefined {
-  const choice = headlessConfigDir(opts);
-  try {
-    return loadConfig(choice.dir).config;
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    const errors = e.issues.filter((i) => i.severity === 'error').map(formatIssue);
-    if (opts.json) process.stdout.write(`${JSON.stringify({ ok: false, dir: choice.dir, errors }, null, 2)}\n`);
-    else process.stderr.write(`The configuration in ${choice.dir} is invalid:\n${errors.map((x) => `  ${x}`).join('\n')}\n`);
-    process.exitCode = 1;
-    return undefined;
-  }
+  return loadOrExplain(opts)?.config;
 }
 
 /**
