@@ -20,6 +20,8 @@ const COMMANDS: readonly { name: string; load: () => Promise<Register> }[] = [
   { name: 'poll', load: async () => (await import('./runs')).registerPoll },
   { name: 'runs', load: async () => (await import('./runs')).registerRunHistory },
   { name: 'quarantine', load: async () => (await import('./runs')).registerQuarantine },
+  { name: 'jobs', load: async () => (await import('./remote')).registerJobs },
+  { name: 'status', load: async () => (await import('./remote')).registerStatus },
 ];
 
 /** The command names the modules above register. */
