@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `npm start`: builds and launches the desktop app with the Electron binary that `npm ci` downloaded. First it
-// checks, without loading the electron package (its require() would start a download), that the binary is there
-// and that this Node can run Electron's tooling; otherwise it says in two lines what is missing and what to run
-// instead, and exits 1. `--check` only checks.
+// `npm start`: builds and launches the desktop app. Electron 45 has no install script: its binary is fetched on
+// first launch. This checks, without loading the electron package (whose require() would start that download with a
+// stack trace when it fails), that this Node can run Electron 45 (>= 22.12); then fetches the binary once if it is
+// missing (quietly on failure); when anything is missing it says in two lines what, and what to run instead, and
+// exits 1. `--check` only checks (and never downloads).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -43,11 +44,19 @@ function electronProblems() {
   return { problems, binary, version: pkg.version, range };
 }
 
-const { problems, binary, range } = electronProblems();
+let { problems, binary, range } = electronProblems();
+const onlyTheBinary = problems.length === 1 && binary === undefined && existsSync(path.join(electronDir, 'install.js'));
+if (onlyTheBinary && !process.argv.includes('--check')) {
+  // The first launch: fetch the binary as Electron itself would, keeping its output to ourselves.
+  process.stderr.write('Fetching the Electron binary (first launch)…\n');
+  const fetched = spawnSync(process.execPath, [path.join(electronDir, 'install.js')], { cwd: electronDir, encoding: 'utf8' });
+  ({ problems, binary, range } = electronProblems());
+  if (fetched.status !== 0 && problems.length) problems[0] = `${problems[0].replace(/ \(node_modules[^)]*\)/, '')} and could not be fetched (${(fetched.stderr || fetched.stdout || '').trim().split('\n').find((l) => /ENOTFOUND|ECONN|ETIMEDOUT|EAI_AGAIN|40\d|50\d|Error/.test(l))?.trim().slice(0, 160) ?? 'the download failed'})`;
+}
 if (problems.length) {
   const node = range ? `Node ${range.replace(/\s+/g, '')}` : 'a current Node';
   process.stderr.write(`Cannot start the desktop app: ${problems.join('; ')}.\n`);
-  process.stderr.write(`Run \`npm run serve\` for the headless service and the web UI in your browser; or, for the desktop app, use ${node} on a machine that can reach the Electron download and run \`npm ci\` (or \`node node_modules/electron/install.js\`).\n`);
+  process.stderr.write(`Run \`npm run serve\` for the headless service and the web UI in your browser; or, for the desktop app, use ${node} on a machine that can reach the Electron download (github.com) and run \`npm start\` again.\n`);
   process.exitCode = 1;
 } else if (!process.argv.includes('--check')) {
   const build = spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
