@@ -86,14 +86,15 @@ describe('POST /api/<method>', () => {
       req.on('error', reject);
       req.end('[]');
     });
-    expect(status).toBe(421);
+    expect(status).toBe(403);
   });
 
   it('requires the bearer token when one is configured, and refuses to listen beyond loopback without one', async () => {
-    const { s } = await serve({ token: 'tok-123456' });
+    const token = 'tok-123456'.repeat(4);
+    const { s } = await serve({ token });
     expect((await post(`${s.url}/api/status`)).status).toBe(401);
     expect((await fetch(`${s.url}/checkMispStatus`)).status).toBe(401);
-    expect((await post(`${s.url}/api/status`, [], { authorization: 'Bearer tok-123456' })).status).toBe(200);
+    expect((await post(`${s.url}/api/status`, [], { authorization: `Bearer ${token}` })).status).toBe(200);
     await expect(serve({ host: '0.0.0.0' })).rejects.toThrow(/Refusing to listen on 0\.0\.0\.0 without an access token/);
   });
 });
@@ -141,7 +142,7 @@ describe('GET /api/events (SSE)', () => {
 });
 
 describe('static UI', () => {
-  it('serves the built renderer with a strict CSP, falls back to index.html, and never leaves its folder', async () => {
+  it('serves the built renderer with a strict CSP, gives a browser index.html for a deep link, and never leaves its folder', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'flare-ui-'));
     mkdirSync(path.join(dir, 'assets'));
     writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>FLARE MISP</title>');
@@ -152,7 +153,8 @@ describe('static UI', () => {
     expect(index.headers.get('content-security-policy')).toBe(CSP);
     expect(await index.text()).toContain('FLARE MISP');
     expect((await fetch(`${s.url}/assets/app.js`)).headers.get('content-type')).toMatch(/javascript/);
-    expect(await (await fetch(`${s.url}/runs/7`)).text()).toContain('<title>FLARE MISP</title>');
+    expect(await (await fetch(`${s.url}/runs/7`, { headers: { accept: 'text/html,*/*' } })).text()).toContain('<title>FLARE MISP</title>');
+    expect((await fetch(`${s.url}/runs/7`)).status).toBe(404);
     expect((await fetch(`${s.url}/assets/missing.js`)).status).toBe(404);
     const escaped = await fetch(`${s.url}/..%2Fsecret.txt`);
     expect(await escaped.text()).not.toContain('outside');

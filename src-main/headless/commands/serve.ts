@@ -2,7 +2,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { FlareService } from '../../core/service';
 import { LogHub, consoleSink } from '../../core/log/index';
-import { startServer } from '../server';
+import { loadServerConfig } from '../../core/config/index';
+import { assertProtected, startServer } from '../server';
+import { serverTlsFromConfig } from '../tls';
 import { PACKAGE_ROOT, exitWhenFlushed, packageVersion } from '../cli';
 import { headlessConfigDir, withConfigDir } from './common';
 
@@ -19,28 +21,41 @@ export function registerServe(program: Command): void {
       const choice = headlessConfigDir(opts);
       const hub = new LogHub();
       hub.addSink(consoleSink(process.stdout));
-      const service = new FlareService({ configDir: choice.dir, configDirReason: choice.reason, mode: 'headless', version: packageVersion(), hub });
-      service.start();
-      let server = { host: '127.0.0.1', port: 8080, token: undefined as string | undefined };
-      try {
-        const c = service.loaded.config.server;
-        server = { host: c.address, port: c.port, token: c.token };
-      } catch {
-        /* an invalid configuration: serve on the defaults so the UI can show what is wrong */
-      }
+      const httpLog = hub.logger('http');
+      // Where and how the service listens comes from the server keys alone, read before anything starts: a bad
+      // value elsewhere (a MISP key too short) leaves the service on its configured address with its protection
+      // (and the UI shows the error); a bad server key, an unreadable key store or a weak token stop it here.
+      const { server } = loadServerConfig(choice.dir);
+      const tls = serverTlsFromConfig(server, httpLog);
+      const host = opts.host ?? server.address;
       const port = opts.port !== undefined ? Number(opts.port) : server.port;
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${opts.port} is not a port number`);
-      const running = await startServer({
-        api: service,
-        events: service,
-        host: opts.host ?? server.host,
-        port,
-        ...(server.token && { token: server.token }),
-        staticDir: path.join(PACKAGE_ROOT, 'dist-renderer'),
-        log: hub.logger('http'),
-      });
+      assertProtected(host, server.token, tls);
+      const service = new FlareService({ configDir: choice.dir, configDirReason: choice.reason, mode: 'headless', version: packageVersion(), hub });
+      service.start();
+      let running;
+      try {
+        running = await startServer({
+          api: service,
+          events: service,
+          host,
+          port,
+          ...(server.token && { token: server.token }),
+          ...(tls && { tls }),
+          ...(server.names && { hostNames: server.names }),
+          staticDir: path.join(PACKAGE_ROOT, 'dist-renderer'),
+          log: httpLog,
+        });
+      } catch (e) {
+        await service.close();
+        await hub.close();
+        throw e;
+      }
       (globalThis as { __flareKeepAlive?: boolean }).__flareKeepAlive = true;
-      hub.logger('http').info(`FLARE MISP is serving on ${running.url} (web UI at ${running.url}/, API under ${running.url}/api/)`);
+      httpLog.info(
+        `FLARE MISP is serving on ${running.url} (web UI at ${running.url}/, API under ${running.url}/api/, health at ${running.url}/health)` +
+          `${tls ? `; HTTPS${tls.subject ? ` as ${tls.subject}` : ''}${tls.clientAuth ? ', client certificates required' : ''}` : ''}${server.token ? '; bearer token required' : ''}`,
+      );
       service.startScheduler();
       const stop = async (signal: string) => {
         hub.logger('http').info(`${signal} received; stopping (a run going on finishes the packages in flight first)`);
