@@ -190,3 +190,19 @@ function inTempDir<T>(f: (dir: string) => T): T {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * A trust store: CA certificates only, no key, as PKCS#12 (what `keytool -importcert -storetype PKCS12` writes),
+ * made by the `openssl` CLI (`-nokeys`); `legacy: true` encrypts it the old way (RC2-40).
+ */
+export function trustStorePkcs12(certs: string[], password: string, options: { legacy?: boolean } = {}): Buffer {
+  return inTempDir((dir) => {
+    const cert = path.join(dir, 'certs.pem');
+    const out = path.join(dir, 'trust.p12');
+    writeFileSync(cert, certs.join(''));
+    const args = ['pkcs12', '-export', '-nokeys', '-in', cert, '-passout', 'env:FLARE_P12_PASSWORD', '-out', out];
+    if (options.legacy) args.splice(2, 0, '-legacy');
+    openssl(args, { FLARE_P12_PASSWORD: password });
+    return readFileSync(out);
+  });
+}
