@@ -98,7 +98,11 @@ export class FlareService implements AdminApi {
       return 'Nothing to schedule: the TAXII feed (or MISP) is not configured.';
     }
     this.scheduler.start(specs);
-    this.emit('status', this.statusNow());
+    // The tracker is opened now, so that a second FLARE MISP on the same file is named at once, not at the first run.
+    void this.runs.refreshTrackerStats().then(() => {
+      if (!this.runs.trackerStats()) this.log.error(`The tracker ${this.store!.current.config.trackerFile} cannot be opened; runs will fail until it can (see the next run's error).`);
+      this.emit('status', this.statusNow());
+    });
     return 'Quartz Scheduler Started.';
   }
 

@@ -25,3 +25,18 @@ export const silentLogger: Logger = {
     return silentLogger;
   },
 };
+
+/**
+ * A logger whose entries carry a context (the run id and feed) unless the caller gives its own — so every TAXII and
+ * MISP line of a run names the run. `context` is asked at each entry: a shared client (one MISP connection pool)
+ * logs for whichever run is using it.
+ */
+export function withContext(logger: Logger, context: () => LogContext | undefined): Logger {
+  const at =
+    (level: LogLevel) =>
+    (message: string, own?: LogContext): void => {
+      const ctx = context();
+      logger[level](message, ctx ? { ...ctx, ...own } : own);
+    };
+  return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'), child: (module) => withContext(logger.child(module), context) };
+}

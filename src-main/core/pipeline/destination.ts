@@ -6,7 +6,7 @@
  */
 import type { MispConfig } from '../config/config';
 import { errorMessage, FlareError } from '../errors';
-import type { Logger } from '../log/types';
+import { withContext, type LogContext, type Logger } from '../log/types';
 import { MispClient } from '../misp/client/client';
 import { mispClientOptionsFromConfig } from '../misp/client/from-config';
 import { buildEvent, decide, policySettings, readMarkings, type BuiltEvent, type EventSettings } from '../misp/convert/event/index';
@@ -29,12 +29,19 @@ const PREVIEW_LOOKUP_MS = 10_000;
 export class MispDestination {
   readonly client: MispClient | undefined;
   private groupId: Promise<number | undefined> | undefined;
+  /** The context of the run using the client now: its MISP lines carry that run's id. */
+  private context: LogContext | undefined;
 
   constructor(
     readonly misp: MispConfig,
-    private readonly log: Logger,
+    log: Logger,
   ) {
-    this.client = misp.configured ? new MispClient(mispClientOptionsFromConfig(misp, { logger: log.child('misp') })) : undefined;
+    this.client = misp.configured ? new MispClient(mispClientOptionsFromConfig(misp, { logger: withContext(log.child('misp'), () => this.context) })) : undefined;
+  }
+
+  /** The run that sends through this destination from now on (one stixToMisp run of a feed at a time). */
+  useFor(context: LogContext | undefined): void {
+    this.context = context;
   }
 
   private get needsGroupLookup(): boolean {

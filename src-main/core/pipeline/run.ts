@@ -17,7 +17,7 @@ import { BoundedRunner } from '../async/bounded';
 import type { Config, ProcessType } from '../config/config';
 import { errorMessage, FlareError, toApiError } from '../errors';
 import { FileWriteError } from '../fs/atomic-write';
-import type { Logger } from '../log/types';
+import { withContext, type LogContext, type Logger } from '../log/types';
 import type { EventSettings } from '../misp/convert/event/index';
 import { isStixError, readPackages, type ExtractedPackage } from '../stix/index';
 import { pollOptionsFromConfig, taxiiTransportFromConfig } from '../taxii/from-config';
@@ -74,6 +74,8 @@ class RunStopped extends Error {}
 
 export class Run {
   private readonly log: Logger;
+  /** Every line of the run, the TAXII and MISP clients' too, carries the run id and the feed. */
+  private readonly logContext: LogContext;
   private readonly runner: BoundedRunner;
   private readonly packages: RunPackageOutcome[] = [];
   private omitted = 0;
@@ -91,9 +93,8 @@ export class Run {
     private readonly request: RunRequest,
     readonly record: RunRecord,
   ) {
-    const runLog = ctx.log;
-    const bind = (level: 'error' | 'warn' | 'info' | 'debug') => (message: string) => runLog[level](message, { runId: record.id, feed: request.feed });
-    this.log = { error: bind('error'), warn: bind('warn'), info: bind('info'), debug: bind('debug'), child: () => this.log };
+    this.logContext = { runId: record.id, feed: request.feed };
+    this.log = withContext(ctx.log, () => this.logContext);
     this.runner = new BoundedRunner(request.processType === 'stixToMisp' ? Math.max(1, ctx.config.misp.concurrency) : 8);
   }
 
@@ -146,7 +147,7 @@ export class Run {
   private async checkResources(): Promise<void> {
     const { taxii } = this.ctx.config;
     if (!taxii.configured) this.resourceFailure(new FlareError('taxii_not_configured', 'The TAXII feed is not configured.', { hint: 'Set stixtransclient.poll.baseurl and stixtransclient.source.collection.' }));
-    const health = await checkTaxiiHealth({ ...taxii, collection: this.request.collection }, { logger: this.ctx.log });
+    const health = await checkTaxiiHealth({ ...taxii, collection: this.request.collection }, { logger: this.log });
     if (!health.ok) this.resourceFailure(new FlareError('taxii_unhealthy', `The TAXII health check failed: ${health.reason ?? 'no answer'}.`, health.hint ? { hint: health.hint } : {}));
     this.log.info('TAXII health check passed.');
     await this.checkMisp();
@@ -155,6 +156,7 @@ export class Run {
   private async checkMisp(): Promise<void> {
     if (this.request.processType !== 'stixToMisp') return;
     const destination = this.ctx.destination;
+    destination?.useFor(this.logContext);
     if (!destination?.client) {
       this.resourceFailure(new FlareError('misp_not_configured', 'The MISP server is not configured.', { hint: 'Set flare.misp.url (the MISP root URL) and misp.authorization.key (or FLARE_MISP_KEY).' }));
     }
@@ -224,10 +226,10 @@ export class Run {
       return;
     }
     if (processType === 'xmlOutput') await this.outFolder();
-    const transport = this.ctx.transport ?? taxiiTransportFromConfig(config.taxii, { logger: this.ctx.log });
+    const transport = this.ctx.transport ?? taxiiTransportFromConfig(config.taxii, { logger: this.log });
     try {
       const options = pollOptionsFromConfig(config.taxii, transport, {
-        logger: this.ctx.log,
+        logger: this.log,
         prefetch: true,
         ...(this.ctx.signal && { signal: this.ctx.signal }),
         onProgress: (p) => {
@@ -293,7 +295,7 @@ export class Run {
   private async takeContent(content: string, source: Source, quarantinedAs?: string): Promise<void> {
     let packages: ExtractedPackage[];
     try {
-      packages = readPackages(content, { logger: this.ctx.log });
+      packages = readPackages(content, { logger: this.log });
     } catch (e) {
       if (!isStixError(e)) throw e;
       const id = quarantinedAs ?? guessPackageId(content);
