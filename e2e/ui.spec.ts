@@ -17,6 +17,7 @@ test.describe('FLARE MISP in a browser (headless server)', () => {
   test('reload config shows its result and the live log receives it over SSE', async ({ page }) => {
     await page.goto('/');
     await expect(page.getByTestId('version')).toContainText('headless');
+    await page.getByRole('button', { name: 'Config', exact: true }).click();
     await page.getByRole('button', { name: 'Reload config' }).click();
     await expect(page.getByTestId('notice').last()).toContainText('Configuration reloaded');
     await page.getByRole('button', { name: 'Log', exact: true }).click();
@@ -25,6 +26,8 @@ test.describe('FLARE MISP in a browser (headless server)', () => {
 
   test('Stop all jobs answers what the scheduler did', async ({ page }) => {
     await page.goto('/');
+    await page.getByRole('button', { name: 'Jobs', exact: true }).click();
+    await expect(page.getByTestId('empty-state')).toContainText('No job is scheduled');
     await page.getByRole('button', { name: 'Stop all jobs' }).click();
     await expect(page.getByTestId('notice').last()).toContainText('the scheduler stopped the Jobs for group1');
   });
@@ -39,7 +42,9 @@ test.describe('FLARE MISP in a browser (headless server)', () => {
     await expect(page.getByTestId('notice').last()).toContainText('Changed: stixtransclient.source.collection');
     await page.getByLabel('mtc.quartz.frequency', { exact: true }).fill('often');
     await page.getByRole('button', { name: /^Save/ }).click();
-    await expect(page.getByTestId('notice').last()).toContainText('mtc.quartz.frequency: expected a whole number of minutes, at least 1, found "often"');
+    // The refusal stays beside the field it is about (and above the form), not in a notice that covers the view.
+    await expect(page.getByTestId('config-save-error')).toContainText('mtc.quartz.frequency: expected a whole number of minutes, at least 1, found "often"');
+    await expect(page.locator('[data-key="mtc.quartz.frequency"] .field-error')).toContainText('found "often"');
     await page.screenshot({ path: 'test-results/e2e/config.png', fullPage: true });
   });
 });

@@ -6,7 +6,8 @@ import { createFlareStore } from './store/store';
 import { StoreContext } from './store/context';
 import './styles.css';
 
-const store = createFlareStore(createClient());
+const { client, tokens } = createClient();
+const store = createFlareStore(client, tokens);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

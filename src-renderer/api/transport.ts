@@ -3,7 +3,7 @@
  * (headless mode) the same calls go over `POST /api/<method>` and events over `GET /api/events`. Views never
  * know which one they have.
  */
-import { ADMIN_METHODS, ApiError, type AdminEventName, type AdminEvents, type ApiErrorShape, type FlareClient } from '../../shared/api';
+import { ADMIN_EVENTS, ADMIN_METHODS, ApiError, type AdminEventName, type AdminEvents, type ApiErrorShape, type FlareClient } from '../../shared/api';
 
 interface PreloadBridge {
   invoke(method: string, ...args: unknown[]): Promise<{ ok: true; value: unknown } | { ok: false; error: ApiErrorShape }>;
@@ -37,56 +37,85 @@ export function ipcClient(bridge: PreloadBridge): FlareClient {
   );
 }
 
-/** The bearer token for a headless server that requires one: given once as `#token=…` in the URL. */
-function bearerToken(): string | undefined {
+const TOKEN_KEY = 'flare-token';
+
+/**
+ * The bearer token for a headless server that requires one, kept for the browser session (sessionStorage): typed
+ * into the sign-in form, or given once as `#token=…` in the URL (then removed from the address bar).
+ */
+export function readToken(): string | undefined {
   const fromHash = /(?:^#|&)token=([^&]+)/.exec(window.location.hash)?.[1];
   if (fromHash) {
-    sessionStorage.setItem('flare-token', decodeURIComponent(fromHash));
+    sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(fromHash));
     history.replaceState(null, '', window.location.pathname + window.location.search);
   }
-  return sessionStorage.getItem('flare-token') ?? undefined;
+  return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
 }
 
-export function httpClient(base = ''): FlareClient {
-  const token = bearerToken();
+export interface HttpClient extends FlareClient {
+  /** Keeps the token for the session and reconnects the event stream with it. */
+  tokens: { set(token: string): void; clear(): void };
+}
+
+export function httpClient(base = '', fetchImpl: typeof fetch = (...a) => fetch(...a), EventSourceImpl: typeof EventSource | undefined = globalThis.EventSource): HttpClient {
+  let token = readToken();
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   let source: EventSource | undefined;
-  const ensureSource = () => {
-    if (source) return;
-    source = new EventSource(`${base}/api/events${token ? `?access_token=${encodeURIComponent(token)}` : ''}`);
-    for (const event of ['log', 'run', 'jobs', 'status']) {
+  const connect = () => {
+    source?.close();
+    source = undefined;
+    if (!EventSourceImpl) return;
+    // EventSource cannot send headers: the token goes as ?access_token= (the server takes it on /api/events only).
+    source = new EventSourceImpl(`${base}/api/events${token ? `?access_token=${encodeURIComponent(token)}` : ''}`);
+    for (const event of ADMIN_EVENTS) {
       source.addEventListener(event, (e) => {
         const payload = JSON.parse((e as MessageEvent<string>).data) as unknown;
         for (const l of listeners.get(event) ?? []) l(payload);
       });
     }
   };
-  return buildClient(
+  const client = buildClient(
     async (method, args) => {
       let res: Response;
       try {
-        res = await fetch(`${base}/api/${method}`, {
+        res = await fetchImpl(`${base}/api/${method}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
           body: JSON.stringify(args),
         });
       } catch {
-        throw new ApiError({ code: 'offline', message: 'The FLARE MISP service does not answer.', hint: 'Is `flare-misp serve` still running?' });
+        throw new ApiError({ code: 'offline', message: 'The FLARE MISP service does not answer.', hint: 'Check that `flare-misp serve` is still running, then reload the page.' });
       }
       const body = (await res.json().catch(() => null)) as { error?: ApiErrorShape } | null;
-      if (!res.ok) throw new ApiError(body?.error ?? { code: 'http_' + res.status, message: `The service answered HTTP ${res.status}.` });
+      if (res.status === 401) throw new ApiError({ code: 'unauthorized', message: 'The service needs its access token.', hint: 'Sign in with the value of flare.server.token.' });
+      if (!res.ok) throw new ApiError(body?.error ?? { code: 'http_' + res.status, message: `The service answered HTTP ${res.status}.`, hint: 'The service log has the details.' });
       return body;
     },
     (event, listener) => {
-      ensureSource();
+      if (!source) connect();
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));
       set.add(listener);
       return () => set!.delete(listener);
     },
-  );
+  ) as HttpClient;
+  client.tokens = {
+    set(t) {
+      token = t;
+      sessionStorage.setItem(TOKEN_KEY, t);
+      if (source) connect();
+    },
+    clear() {
+      token = undefined;
+      sessionStorage.removeItem(TOKEN_KEY);
+    },
+  };
+  return client;
 }
 
-export function createClient(): FlareClient {
-  return window.flareIpc ? ipcClient(window.flareIpc) : httpClient();
+/** The client for this page, and how it keeps a token (HTTP only; Electron's IPC needs none). */
+export function createClient(): { client: FlareClient; tokens?: HttpClient['tokens'] } {
+  if (window.flareIpc) return { client: ipcClient(window.flareIpc) };
+  const client = httpClient();
+  return { client, tokens: client.tokens };
 }

@@ -414,6 +414,7 @@ export function PreviewResultView(props: { source: PreviewSource; result: Previe
   const attributes = useMemo(() => event.attributes.filter((a) => matchesAttribute(a, q)), [event, q]);
   const objects = useMemo(() => event.objects.filter((o) => matchesObject(o, q)), [event, q]);
   const c = event.counts;
+  const cap = result.capped;
   const filtered = q.trim() !== '';
   return (
     <div className="preview-result" data-testid="preview-result">
@@ -435,11 +436,12 @@ export function PreviewResultView(props: { source: PreviewSource; result: Previe
             <dd>{event.analysis !== undefined ? (ANALYSIS_LEVELS[event.analysis] ?? event.analysis) : '—'}</dd>
             <dt>Contents</dt>
             <dd data-testid="preview-counts">
-              {c.attributes} attributes ({c.toIds} for IDS) · {c.objects} objects ({c.objectAttributes} attributes inside) · {c.tags} tags
+              {cap ? cap.attributes.total : c.attributes} attributes ({cap ? cap.toIds : c.toIds} for IDS) · {cap ? cap.objects.total : c.objects} objects ({cap ? cap.objectAttributes : c.objectAttributes} attributes inside) · {c.tags} tags
             </dd>
             <dt>From</dt>
             <dd>
-              {sourceName(source)} ({formatBytes(source.bytes)})
+              {sourceName(source)}
+              {source.bytes > 0 && ` (${formatBytes(source.bytes)})`}
               {result.packages !== undefined && result.packages > 1 && ` — the first of ${result.packages} packages`}
             </dd>
           </dl>
@@ -482,6 +484,13 @@ export function PreviewResultView(props: { source: PreviewSource; result: Previe
         </section>
       </div>
 
+      {cap && (
+        <p className="banner info" role="note" data-testid="preview-capped">
+          This event is large: the preview holds the first {cap.attributes.sent.toLocaleString('en')} of {cap.attributes.total.toLocaleString('en')} attributes, {cap.objects.sent.toLocaleString('en')} of{' '}
+          {cap.objects.total.toLocaleString('en')} objects and {cap.report.sent.toLocaleString('en')} of {cap.report.total.toLocaleString('en')} report entries
+          {cap.truncatedValues > 0 && `; ${cap.truncatedValues.toLocaleString('en')} long values are cut`}. The counts above are the whole event&apos;s; MISP would receive all of it.
+        </p>
+      )}
       {report.byCode ? <CodeReportView sections={report.byCode} /> : <ReportView sections={report.byShape} />}
       {coverage && <CoverageTable coverage={coverage} />}
 
