@@ -99,8 +99,8 @@ export class FlareService implements AdminApi {
     }
     this.scheduler.start(specs);
     // The tracker is opened now, so that a second FLARE MISP on the same file is named at once, not at the first run.
-    void this.runs.refreshTrackerStats().then(() => {
-      if (!this.runs.trackerStats()) this.log.error(`The tracker ${this.store!.current.config.trackerFile} cannot be opened; runs will fail until it can (see the next run's error).`);
+    void this.runs.refreshTrackerStats().then((problem) => {
+      if (problem !== undefined) this.log.error(`${errorMessage(problem)}${problem instanceof FlareError && problem.hint ? ` (${problem.hint})` : ''} Runs fail until the tracker can be opened.`);
       this.emit('status', this.statusNow());
     });
     return 'Quartz Scheduler Started.';

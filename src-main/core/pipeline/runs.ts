@@ -281,12 +281,15 @@ export class Runs {
   /** Refreshed when the tracker is opened and after every run. */
   private trackerStatsNow: { file: string; bytes: number; records: number; packages: number } | undefined;
 
-  async refreshTrackerStats(): Promise<void> {
+  /** Refreshes the stats; answers why the tracker cannot be opened, when it cannot. */
+  async refreshTrackerStats(): Promise<unknown> {
     try {
       const s = (await this.openTracker()).stats();
       this.trackerStatsNow = { file: s.file, bytes: s.bytes, records: s.records, packages: s.packages };
-    } catch {
+      return undefined;
+    } catch (e) {
       this.trackerStatsNow = undefined;
+      return e;
     }
   }
 
