@@ -3,28 +3,22 @@
  * its uploads — once while uploads are in flight, once after MISP stored events whose answers (and so their tracker
  * records) never came back. The next run must leave every package in MISP exactly once and the tracker readable.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Tracker } from '../../src-main/core/tracker/index';
-import { REPO_ROOT } from '../paths';
+import { BIN, CLI_ENV, sleep, spawnCli } from '../support/cli-child';
 import { runStack, type RunStack } from '../support/run-stack';
 
-const BIN = path.join(REPO_ROOT, 'bin', 'flare-misp.mjs');
-const ENV = { ...process.env, FLARE_MISP_HOME: '', FLARE_MISP_BUILD_QUIET: '1' };
+const ENV = CLI_ENV;
 const cleanups: (() => Promise<void>)[] = [];
-const children: ChildProcess[] = [];
 afterEach(async () => {
-  for (const c of children.splice(0)) c.kill('SIGKILL');
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Starts `flare-misp poll` on the stack's config; resolves with its exit once killed or done. */
 function pollInChild(s: RunStack): { child: ChildProcess; exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [BIN, 'poll', '--process-type', 'stixToMisp', '--json', '--config-dir', s.dir], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
+  const child = spawnCli(['poll', '--process-type', 'stixToMisp', '--json', '--config-dir', s.dir]);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));

@@ -3,23 +3,18 @@
  * the API, and SIGTERM during a run stops it cleanly (exit 0) with a tracker and cursor from which the next start
  * finishes the window with nothing twice in MISP.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Tracker } from '../../src-main/core/tracker/index';
-import { REPO_ROOT } from '../paths';
+import { BIN, CLI_ENV, sleep, spawnCli } from '../support/cli-child';
 import { runStack, type RunStack } from '../support/run-stack';
 
-const BIN = path.join(REPO_ROOT, 'bin', 'flare-misp.mjs');
-const ENV = { ...process.env, FLARE_MISP_HOME: '', FLARE_MISP_BUILD_QUIET: '1' };
+const ENV = CLI_ENV;
 const cleanups: (() => Promise<void>)[] = [];
-const children: ChildProcess[] = [];
 afterEach(async () => {
-  for (const c of children.splice(0)) c.kill('SIGKILL');
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Served {
   child: ChildProcess;
@@ -29,8 +24,7 @@ interface Served {
 }
 
 async function serve(s: RunStack): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--config-dir', s.dir], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
+  const child = spawnCli(['serve', '--port', '0', '--config-dir', s.dir]);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
