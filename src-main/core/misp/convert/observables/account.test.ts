@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapSnippet, rows, uuid, validationErrors } from './testing';
+import { mapSnippet, rows, uuid, validationErrors } from '../../../../../test/support/observables';
 
 describe('UserAccount variants, Account', () => {
   it('UnixUserAccount → user-account object of type unix', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attr, mapCorpus, mapSnippet, uuid, validationErrors } from './testing';
+import { attr, mapCorpus, mapSnippet, uuid, validationErrors } from '../../../../../test/support/observables';
 
 const CTI = 'Cosive__cti-toolkit/tests/TEST-STIX-1.1.1.xml';
 const AIS10 = 'STIXProject__python-stix/stix/test/extensions/marking/ais_test_files/stix_ais_10.xml';

@@ -10,7 +10,7 @@ import { checkEvent, templateFor } from '../../validate/index';
 import { buildEventWith } from '../event/build';
 import { readPackage } from '../../../stix/index';
 import { mapObservable } from './index';
-import { mapSnippet, rows, uuid, validationErrors, type MapResult } from './testing';
+import { mapSnippet, rows, uuid, validationErrors, type MapResult } from '../../../../../test/support/observables';
 import { MAX_ALTERNATIVES } from './emit';
 
 /** Every relation an object holds more than once must be `multiple` in its template. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { attr, mapCorpus, mapCorpusPackage, mapSnippet, rows, uuid, validationErrors } from './testing';
+import { attr, mapCorpus, mapCorpusPackage, mapSnippet, rows, uuid, validationErrors } from '../../../../../test/support/observables';
 
 describe('Artifact', () => {
   it('raw bytes → an attachment carrying them (FlexTransform TLP sample)', () => {

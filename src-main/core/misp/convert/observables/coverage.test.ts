@@ -11,7 +11,7 @@ import type { CyboxObject, StixPackage } from '../../../stix/model/types';
 import { walkModel } from '../../../stix/model/walk';
 import { ConversionReport } from '../contract';
 import { coverageOfPackages, formatCoverage, mapPackageObservables, silentlyLost } from './coverage';
-import { corpusPackage, EVENT_UUID } from './testing';
+import { corpusPackage, EVENT_UUID } from '../../../../../test/support/observables';
 
 /** Every package of the corpus; CybOX-only files (root cybox:Observables) wrapped so their objects count too. */
 function corpus(): { id: string; model: StixPackage }[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attr, mapCorpus, mapSnippet } from './testing';
+import { attr, mapCorpus, mapSnippet } from '../../../../../test/support/observables';
 import { itWithCorpus } from '../../../../../test/support/corpus';
 
 describe('Custom, Code, unknown types', () => {

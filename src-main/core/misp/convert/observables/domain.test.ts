@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attr, corpusPackage, mapCorpus, mapSnippet, rows, uuid, validationErrors } from './testing';
+import { attr, corpusPackage, mapCorpus, mapSnippet, rows, uuid, validationErrors } from '../../../../../test/support/observables';
 import { itWithCorpus } from '../../../../../test/support/corpus';
 
 const PIVY = 'STIXProject__schemas/samples/Poison Ivy/fireeye-pivy-indicators.xml';

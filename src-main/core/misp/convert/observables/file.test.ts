@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attr, mapCorpus, mapSnippet, rows, uuid, validationErrors } from './testing';
+import { attr, mapCorpus, mapSnippet, rows, uuid, validationErrors } from '../../../../../test/support/observables';
 import { itWithCorpus } from '../../../../../test/support/corpus';
 
 const CTI = 'Cosive__cti-toolkit/tests/TEST-STIX-1.1.1.xml';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MispAttribute, MispObject } from '../../model';
 import { ConversionReport } from '../contract';
 import { mergeMapped } from './merge';
-import { uuid } from './testing';
+import { uuid } from '../../../../../test/support/observables';
 
 const a = (key: string, value: string, toIds: boolean, comment?: string): MispAttribute => ({
   uuid: uuid(key),

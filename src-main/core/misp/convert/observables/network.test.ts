@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attr, mapCorpus, mapCorpusPackage, mapSnippet, rows, uuid, validationErrors } from './testing';
+import { attr, mapCorpus, mapCorpusPackage, mapSnippet, rows, uuid, validationErrors } from '../../../../../test/support/observables';
 
 const CTI = 'Cosive__cti-toolkit/tests/TEST-STIX-1.1.1.xml';
 const PHISHING = 'STIXProject__schemas/samples/STIX Use Case Examples content/Phishing/STIX-CybOX_Phishing_Email_Structured_Output_Example(with_Attached_File_Artifact_Object_Included_by_Reference).xml';

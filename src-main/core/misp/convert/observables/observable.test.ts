@@ -3,7 +3,7 @@ import { v5 as uuidv5 } from 'uuid';
 import { describe, expect, it } from 'vitest';
 import { ConversionReport, derivedUuid, derivedUuidReference, FLARE_UUID_NAMESPACE, type MappingContext } from '../contract';
 import { mapObservable } from './index';
-import { attr, EVENT_UUID, mapById, mapCorpus, mapSnippet, snippetPackage, uuid } from './testing';
+import { attr, EVENT_UUID, mapById, mapCorpus, mapSnippet, snippetPackage, uuid } from '../../../../../test/support/observables';
 import { resolversFor } from './resolve';
 
 const IP = (id: string, value: string, extra = ''): string =>

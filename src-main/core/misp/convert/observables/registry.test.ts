@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { joinKey } from './registry';
-import { attr, mapCorpus, mapCorpusPackage, mapSnippet, rows, uuid, validationErrors } from './testing';
+import { attr, mapCorpus, mapCorpusPackage, mapSnippet, rows, uuid, validationErrors } from '../../../../../test/support/observables';
 
 describe('WindowsRegistryKey', () => {
   it('joins hive and key with one separator', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attr, mapCorpus, mapSnippet, rows, uuid, validationErrors } from './testing';
+import { attr, mapCorpus, mapSnippet, rows, uuid, validationErrors } from '../../../../../test/support/observables';
 
 describe('Mutex, Pipe, Semaphore, WindowsTask', () => {
   it('Mutex → mutex (cti-toolkit)', () => {

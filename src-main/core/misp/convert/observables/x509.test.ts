@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapSnippet, rows, uuid, validationErrors } from './testing';
+import { mapSnippet, rows, uuid, validationErrors } from '../../../../../test/support/observables';
 
 describe('X509Certificate', () => {
   it('→ x509 object; a SHA-1 certificate signature is the fingerprint MISP exports there', () => {

@@ -1,21 +1,22 @@
 /**
- * Test support for the CybOX → MISP mapping (used by the *.test.ts files beside it, never by the product):
+ * Test support for the CybOX → MISP mapping (used by src-main/core/misp/convert/observables/*.test.ts; kept under
+ * test/ because it reads the corpus, and product code never imports test/):
  * observables taken from the real corpus files by id, or small snippets wrapped into a package; mapping with a
  * fixed event uuid; the MISP validator over the result.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CORPUS_DIR, corpusFile } from '../../../../../test/paths';
-import { readPackages } from '../../../stix/index';
-import type { Observable, StixPackage } from '../../../stix/model/types';
-import { indexIds } from '../../../stix/model/walk';
-import type { MispAttribute, MispEvent, MispObject, MispTag } from '../../model';
-import { checkEvent, type ValidationIssue } from '../../validate/index';
-import { ConversionReport, derivedUuid, type Mapped, type MappingContext } from '../contract';
-import { mapPackageObservables } from './coverage';
-import { mapObservable } from './index';
-import { mergeMapped } from './merge';
-import { resolversFor } from './resolve';
+import { CORPUS_DIR, corpusFile } from '../paths';
+import { readPackages } from '../../src-main/core/stix/index';
+import type { Observable, StixPackage } from '../../src-main/core/stix/model/types';
+import { indexIds } from '../../src-main/core/stix/model/walk';
+import type { MispAttribute, MispEvent, MispObject, MispTag } from '../../src-main/core/misp/model';
+import { checkEvent, type ValidationIssue } from '../../src-main/core/misp/validate/index';
+import { ConversionReport, derivedUuid, type Mapped, type MappingContext } from '../../src-main/core/misp/convert/contract';
+import { mapPackageObservables } from '../../src-main/core/misp/convert/observables/coverage';
+import { mapObservable } from '../../src-main/core/misp/convert/observables/index';
+import { mergeMapped } from '../../src-main/core/misp/convert/observables/merge';
+import { resolversFor } from '../../src-main/core/misp/convert/observables/resolve';
 
 export const EVENT_UUID = '5b0f1c1e-8d2a-4c3e-9f4a-2b6c8d0e1f20';
 
