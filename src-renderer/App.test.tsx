@@ -1,11 +1,13 @@
 // @vitest-environment happy-dom
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect, afterEach, beforeAll } from 'vitest';
 import { render, screen, fireEvent, cleanup, waitFor } from '@testing-library/react';
 import { App } from './App';
 import { createFlareStore } from './store/store';
 import { StoreContext } from './store/context';
+import { fakeLayout } from './testing/render';
 import { ApiError, type AdminEventName, type FlareClient, type HealthResult, type LogEntry } from '../shared/api';
 
+beforeAll(() => fakeLayout());
 afterEach(cleanup);
 
 /** A client whose methods answer like a fresh, unconfigured engine; events are pushed by the test. */
@@ -19,6 +21,9 @@ function fakeClient(overrides: Partial<FlareClient> = {}) {
     checkTaxiiStatus: async (): Promise<HealthResult> => ({ resourceType: 'FLARE/TAXII', resource: '', statusCode: 0, ok: false, configured: false, reason: 'The TAXII feed is not configured.', hint: 'Set stixtransclient.poll.baseurl.' }),
     checkMispStatus: async (): Promise<HealthResult> => ({ resourceType: 'Misp', resource: 'https://misp.test', statusCode: 200, ok: true, configured: true, latencyMs: 42 }),
     stopAllJobs: notAvailable,
+    listRuns: async () => [],
+    listJobs: async () => [],
+    listQuarantine: async () => [],
     on: (event: AdminEventName, l: (p: unknown) => void) => {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));
@@ -57,6 +62,7 @@ describe('App', () => {
   it('turns a failed action into a notice with the sentence and the hint', async () => {
     const { client } = fakeClient();
     renderApp(client);
+    fireEvent.click(screen.getByRole('button', { name: 'Jobs' }));
     fireEvent.click(await screen.findByRole('button', { name: 'Stop all jobs' }));
     const notice = await screen.findByTestId('notice');
     expect(notice.textContent).toContain('The scheduler is not available yet');
@@ -79,6 +85,28 @@ describe('App', () => {
     const input = (await screen.findByLabelText('misp.authorization.key')) as HTMLInputElement;
     expect(input.type).toBe('password');
     expect(input.value).toBe('');
-    expect(input.placeholder).toBe('•••••• (set)');
+    expect(input.placeholder).toBe('•••••• (set; type to replace)');
+  });
+
+  it('a token-protected service: the sign-in form, then the app; a refused token says so', async () => {
+    const good = 't'.repeat(40);
+    let token = '';
+    const guard = <T,>(v: T) => (token === good ? Promise.resolve(v) : Promise.reject(new ApiError({ code: 'unauthorized', message: 'The service needs its access token.' })));
+    const { client } = fakeClient({ status: () => guard({ version: '0.1.0', mode: 'headless', startedAt: '', configDir: '/cfg', taxiiConfigured: true, mispConfigured: true, schedulerRunning: true, activeRuns: 0 }), recentLog: () => guard([]) });
+    const store = createFlareStore(client, { set: (t) => (token = t), clear: () => (token = '') });
+    render(
+      <StoreContext.Provider value={store}>
+        <App />
+      </StoreContext.Provider>,
+    );
+    expect(await screen.findByTestId('sign-in')).toBeTruthy();
+    expect(screen.getByTestId('version').textContent).toBe('sign-in needed');
+    fireEvent.change(screen.getByLabelText('Access token'), { target: { value: 'wrong' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await waitFor(() => expect(screen.getByTestId('sign-in').textContent).toContain('did not accept that token'));
+    fireEvent.change(screen.getByLabelText('Access token'), { target: { value: good } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await waitFor(() => expect(screen.queryByTestId('sign-in')).toBeNull());
+    expect(screen.getByTestId('version').textContent).toContain('v0.1.0');
   });
 });

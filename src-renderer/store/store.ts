@@ -147,7 +147,8 @@ export interface FlareState {
   dismiss(id: number): void;
 }
 
-const sentence = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
+/** Capitalises a message that starts with a plain word ("the content is…"), never a key or file name ("config.properties…"). */
+const sentence = (s: string) => (/^[a-z]+[\s,]/.test(s) ? s[0]!.toUpperCase() + s.slice(1) : s);
 
 /** A readable sentence for any failure: the first line of a message that looks like a stack trace, capitalised. */
 export function asError(e: unknown): ApiErrorShape {

@@ -107,6 +107,7 @@ function TaxiiStep() {
       <h2 id="setup-taxii">1. The TAXII feed</h2>
       <p className="muted">Where FLARE MISP polls STIX packages from (for AIS: the values in your onboarding letter).</p>
       <form
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           void step.saveAndTest(check);
@@ -194,6 +195,7 @@ function MispStep() {
       <h2 id="setup-misp">2. The MISP server</h2>
       <p className="muted">Where Poll to MISP sends the packages, as MISP events.</p>
       <form
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           void step.saveAndTest(check);
@@ -263,6 +265,7 @@ function ScheduleStep() {
       <h2 id="setup-schedule">3. The schedule</h2>
       <p className="muted">What runs on its own, and how often (also while the window is closed).</p>
       <form
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           void step.saveAndTest(async () => {

@@ -46,7 +46,7 @@ describe('Preview STIX', () => {
     fireEvent.change(screen.getByTestId('preview-file-input'), { target: { files: [xmlFile('<stix:STIX_Package/>')] } });
     await waitFor(() => expect(screen.getByTestId('preview-status').textContent).toContain('Converting stix_ais_1.xml'));
     expect(screen.getByRole('button', { name: 'Choose a file…' })).toHaveProperty('disabled', true);
-    expect(spy).toHaveBeenCalledWith('<stix:STIX_Package/>');
+    expect(spy).toHaveBeenCalledWith({ base64: btoa('<stix:STIX_Package/>'), name: expect.any(String) });
     answer(RESULT);
     const verdict = await screen.findByTestId('preview-distribution-verdict');
     expect(verdict.textContent).toContain('your organisation only');
@@ -175,7 +175,7 @@ describe('Preview STIX', () => {
     const spy = setup(async () => RESULT);
     fireEvent.drop(screen.getByTestId('preview-dropzone'), { dataTransfer: { files: [xmlFile('<a/>', 'a.xml'), xmlFile('<b/>', 'b.xml')], types: ['Files'] } });
     await screen.findByTestId('preview-result');
-    expect(spy).toHaveBeenCalledWith('<a/>');
+    expect(spy).toHaveBeenCalledWith({ base64: btoa('<a/>'), name: expect.any(String) });
     expect(screen.getByTestId('preview-status').textContent).toContain('2 files were given; only a.xml is previewed.');
   });
 });
