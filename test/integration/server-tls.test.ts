@@ -58,7 +58,7 @@ async function serveFrom(dir: string, host = '127.0.0.1'): Promise<{ s: RunningS
   return { s, lines };
 }
 
-const statusOf = (base: string, tls: Parameters<typeof raw>[2]['tls'], path_ = '/api/status') =>
+const statusOf = (base: string, tls: NonNullable<Parameters<typeof raw>[2]>['tls'], path_ = '/api/status') =>
   raw(base, path_, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]', tls });
 
 describe('HTTPS from server.ssl.key-store', () => {
