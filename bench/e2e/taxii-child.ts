@@ -1,0 +1,77 @@
+/**
+ * The TAXII test server in its own process, serving an AIS-like feed (bench/lib/ais-feed.ts) generated on demand —
+ * the server never holds the feed, only the labels. Like test/taxii-server/cli.ts (which serves the smaller
+ * fixtures.ts packages): fork it with `--import tsx`, send `start`, wait for `ready`; `stats`; `stop`. It exits
+ * when its parent goes away.
+ *
+ *   parent → { type: 'start', options: AisServerOptions }   child → { type: 'ready', url, urls }
+ *   parent → { type: 'stats' }                               child → { type: 'stats', requests, invalid, blocksSent, … }
+ *   parent → { type: 'stop' }                                child exits
+ */
+import { aisPackage } from '../lib/ais-feed';
+import { startTaxiiServer, type TaxiiTestServer } from '../../test/taxii-server/server';
+import type { BlockSource } from '../../test/taxii-server/store';
+
+export interface AisServerOptions {
+  count: number;
+  indicators: number;
+  /** Label of package 0 (ISO, whole seconds); package i is labelled `stepMs` × i later. */
+  start: string;
+  stepMs: number;
+  partSize: number;
+}
+
+export type TaxiiChildMessage =
+  | { type: 'ready'; url: string; urls: TaxiiTestServer['urls'] }
+  | { type: 'stats'; requests: number; invalid: number; blocksSent: number; answers: Record<string, number>; maxRssKB: number; cpuMs: number }
+  | { type: 'error'; message: string };
+
+let server: TaxiiTestServer | undefined;
+
+function send(message: TaxiiChildMessage): void {
+  process.send?.(message);
+}
+
+export function aisSource(o: AisServerOptions): BlockSource {
+  const t0 = Date.parse(o.start);
+  const label = (i: number): string => new Date(t0 + i * o.stepMs).toISOString().replace('.000Z', 'Z');
+  return {
+    count: o.count,
+    label,
+    binding: () => 'urn:stix.mitre.org:xml:1.1.1',
+    at: (i) => ({ content: aisPackage(i, o.indicators).xml, timestampLabel: label(i) }),
+  };
+}
+
+process.on('message', (message: { type: string; options?: AisServerOptions }) => {
+  void (async () => {
+    try {
+      if (message.type === 'start' && message.options) {
+        // Requests are counted, not kept: a long benchmark must not grow the server's heap.
+        server = await startTaxiiServer({ collections: [{ name: 'ais', blocks: aisSource(message.options) }], partSize: message.options.partSize, recordBodies: false });
+        send({ type: 'ready', url: server.url, urls: server.urls });
+      } else if (message.type === 'stats') {
+        const requests = server?.requests ?? [];
+        const answers: Record<string, number> = {};
+        for (const r of requests) answers[r.answer] = (answers[r.answer] ?? 0) + 1;
+        const usage = process.resourceUsage();
+        send({
+          type: 'stats',
+          requests: requests.length,
+          invalid: requests.filter((r) => r.xsdValid === false).length,
+          blocksSent: requests.reduce((n, r) => n + (r.blocksSent ?? 0), 0),
+          answers,
+          maxRssKB: usage.maxRSS,
+          cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+        });
+      } else if (message.type === 'stop') {
+        await server?.close();
+        process.exit(0);
+      }
+    } catch (e) {
+      send({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    }
+  })();
+});
+
+process.on('disconnect', () => process.exit(0));
