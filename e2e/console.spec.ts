@@ -87,6 +87,13 @@ test('the run history: a table that filters, charts of packages and duration, a 
   await expect(link).toHaveAttribute('target', '_blank');
   await expect(link).toHaveAttribute('rel', /noopener/);
   await page.screenshot({ path: 'test-results/e2e/run-detail.png' });
+  // The system's dark theme is followed.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.getByRole('button', { name: 'Dashboard', exact: true }).click();
+  await expect(page.locator('body')).toHaveCSS('background-color', 'rgb(15, 20, 28)');
+  await page.screenshot({ path: 'test-results/e2e/dashboard-dark.png', fullPage: true });
+  await page.getByRole('button', { name: 'Runs', exact: true }).click();
+  await page.screenshot({ path: 'test-results/e2e/runs-dark.png', fullPage: true });
 });
 
 test('Jobs: pause and resume the schedule, stop all jobs, restart the scheduler', async ({ page }) => {

@@ -33,13 +33,13 @@ test('sign in, then the first-run setup configures TAXII and MISP and both go he
   // 2. MISP.
   await page.getByLabel(/^MISP URL/).fill(info.misp.url);
   await page.getByLabel(/^API key/).fill(info.misp.key);
-  await page.getByRole('button', { name: 'Save and check MISP' }).click();
+  await page.getByRole('button', { name: 'Save and check the MISP server' }).click();
   await expect(page.getByTestId('health-misp-verdict')).toContainText('Healthy', { timeout: 20_000 });
 
   // 3. The schedule.
   await page.getByLabel(/^Every \(minutes\)/).fill('60');
-  await page.getByRole('button', { name: 'Save the schedule' }).click();
-  await expect(page.getByTestId('setup-next-run')).toContainText('Saved.');
+  await page.getByRole('button', { name: 'Save and start the schedule' }).click();
+  await expect(page.getByTestId('setup-next-run')).toContainText(/Saved. The next run \(Poll to MISP\) starts at/);
   await page.screenshot({ path: 'test-results/e2e/first-run.png', fullPage: true });
   await page.screenshot({ path: 'docs/screenshot-first-run.png', fullPage: true });
 

@@ -142,7 +142,7 @@ test.describe('Preview STIX', () => {
     await chooseFile(page, path.join(SAMPLES, 'STIX_Snippet_Handling.xml'));
     const error = page.getByTestId('preview-error');
     await expect(error).toContainText('STIX_Snippet_Handling.xml was not previewed.');
-    await expect(page.getByTestId('preview-error-message')).toHaveText('not well-formed XML: unbound namespace prefix: "indicator" (line 11, column 20)');
+    await expect(page.getByTestId('preview-error-message')).toHaveText('Not well-formed XML: unbound namespace prefix: "indicator" (line 11, column 20)');
     await expect(error).toContainText('Line 11, column 20:');
     await expect(page.getByTestId('preview-error-excerpt')).toContainText('<indicator:Handling>');
     await expect(error.locator('.hint')).not.toBeEmpty();
@@ -155,7 +155,7 @@ test.describe('Preview STIX', () => {
     await page.getByLabel('Or paste the XML').fill('<html><body>not a package</body></html>');
     await page.getByRole('button', { name: 'Preview pasted XML' }).click();
     await expect(page.getByTestId('preview-error')).toContainText('The pasted XML was not previewed.');
-    await expect(page.getByTestId('preview-error')).toContainText('Only STIX 1.x STIX_Package documents are read');
+    await expect(page.getByTestId('preview-error')).toContainText('Only STIX 1.x STIX_Package documents can be previewed');
     // 33 MB (made in the page, so the test does not ship it over the wire) is refused before it is read.
     const dataTransfer = await page.evaluateHandle(() => {
       const dt = new DataTransfer();
@@ -165,4 +165,34 @@ test.describe('Preview STIX', () => {
     await page.getByTestId('preview-dropzone').dispatchEvent('drop', { dataTransfer });
     await expect(page.getByTestId('preview-error')).toContainText('feed-dump.xml is 33.0 MB; the preview reads files up to 32.0 MB.');
   });
+});
+
+test.describe('Preview STIX: the engine decodes a file as it decodes a feed', () => {
+  const pkg = (encoding: string) =>
+    `<?xml version="1.0" encoding="${encoding}"?>\n<stix:STIX_Package xmlns:stix="http://stix.mitre.org/stix-1" id="example:Package-1" version="1.1.1" timestamp="2016-01-01T00:00:00Z"><stix:STIX_Header><stix:Title>Le caf\u00e9</stix:Title></stix:STIX_Header></stix:STIX_Package>\n`;
+
+  test('a latin-1 file that says so reads "café"; one that claims UTF-8 is refused with its line and a hint for the person previewing', async ({ page }) => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(path.join(tmpdir(), 'flare-e2e-preview-'));
+    const latin1 = path.join(dir, 'latin1.xml');
+    const wrong = path.join(dir, 'claims-utf8.xml');
+    writeFileSync(latin1, Buffer.from(pkg('ISO-8859-1'), 'latin1'));
+    writeFileSync(wrong, Buffer.from(pkg('UTF-8'), 'latin1'));
+    await openPreview(page);
+    await chooseFile(page, latin1);
+    await expect(page.getByTestId('preview-info')).toHaveText('Le café');
+    await chooseFile(page, wrong);
+    await expect(page.getByTestId('preview-error-message')).toContainText('not valid UTF-8 (line 2');
+    await expect(page.getByTestId('preview-error')).toContainText('Save the file as UTF-8');
+    await expect(page.getByTestId('preview-error')).not.toContainText('the rest of the feed goes on');
+  });
+});
+
+test('the built UI serves its favicon', async ({ request }) => {
+  for (const p of ['/favicon.ico', '/favicon.png']) {
+    const res = await request.get(p);
+    expect(res.status(), p).toBe(200);
+    expect(res.headers()['content-type']).toMatch(/^image\//);
+  }
 });

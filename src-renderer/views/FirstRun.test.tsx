@@ -50,7 +50,7 @@ describe('First run', () => {
     const key = screen.getByLabelText(/^API key/) as HTMLInputElement;
     expect(key.type).toBe('password');
     fireEvent.change(key, { target: { value: 'k'.repeat(40) } });
-    fireEvent.click(screen.getByRole('button', { name: 'Save and check MISP' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Save and check the MISP server' }));
     await waitFor(() => expect(screen.getByTestId('health-misp-verdict').textContent).toContain('Healthy'));
     expect(order.slice(-2)[0]).toMatch(/^save .*flare\.misp\.url.*misp\.authorization\.key/);
     expect(key.value).toBe('');

@@ -244,7 +244,7 @@ function MispStep() {
         <StepError error={step.error} />
         <div className="actions">
           <button type="submit" className="primary" disabled={step.saving || busy}>
-            {step.saving || busy ? 'Saving and checking…' : 'Save and check MISP'}
+            {step.saving || busy ? 'Saving and checking…' : 'Save and check the MISP server'}
           </button>
         </div>
       </form>
@@ -255,7 +255,7 @@ function MispStep() {
 
 function ScheduleStep() {
   const jobs = useFlare((s) => s.jobs.data);
-  const loadJobs = useFlare((s) => s.loadJobs);
+  const restart = useFlare((s) => s.restartScheduler);
   const step = useStep(SCHEDULE_KEYS);
   const [saved, setSaved] = useState(false);
   const v = step.values;
@@ -268,8 +268,9 @@ function ScheduleStep() {
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
+          // Saved, then the scheduler starts again with it: the next run it plans is the test.
           void step.saveAndTest(async () => {
-            await loadJobs();
+            await restart();
             setSaved(true);
           });
         }}
@@ -291,7 +292,7 @@ function ScheduleStep() {
         <StepError error={step.error} />
         <div className="actions">
           <button type="submit" className="primary" disabled={step.saving}>
-            Save the schedule
+            Save and start the schedule
           </button>
         </div>
       </form>
