@@ -18,6 +18,12 @@ async function api<T>(page: Page, method: string, ...args: unknown[]): Promise<T
   return (await res.json()) as T;
 }
 
+/** Success notices fade on their own; a screenshot for the README should not wait for that. */
+async function dismissToasts(page: Page) {
+  const buttons = page.locator('.toasts button');
+  while ((await buttons.count()) > 0) await buttons.first().click({ timeout: 2000 }).catch(() => {});
+}
+
 test.describe.configure({ mode: 'serial' });
 
 test('Poll to XML and Poll to MISP each make a run with its counts while progress and log lines stream', async ({ page }) => {
@@ -43,6 +49,7 @@ test('Poll to XML and Poll to MISP each make a run with its counts while progres
     const progress = page.getByTestId('progress-stixToMisp');
     await expect(progress).toContainText(/part \d+, \d+ packages so far, \d+ uploads done/);
     await expect(progress).toContainText(/[1-9]\d* uploads done/, { timeout: 20_000 });
+    await dismissToasts(page);
     await page.screenshot({ path: 'test-results/e2e/dashboard-during-run.png' });
     await page.screenshot({ path: 'docs/screenshot-dashboard-run.png' });
     await expect(misp.getByTestId('last-run')).toContainText('60 uploaded', { timeout: 60_000 });
@@ -180,5 +187,7 @@ test('Quarantine: a package MISP refused is listed with its reason, previewed an
   // By now the history holds polls, a run that quarantined, and retries: the README's picture of the charts.
   await page.getByRole('button', { name: 'Runs', exact: true }).click();
   await expect(page.getByTestId('run-charts').locator('.recharts-bar-rectangle').first()).toBeVisible();
+  await dismissToasts(page);
+  await expect(page.locator('.toasts .notice')).toHaveCount(0);
   await page.screenshot({ path: 'docs/screenshot-runs.png' });
 });

@@ -35,6 +35,7 @@ export function HealthCard(props: { title: string; result?: HealthResult; busy: 
         {result?.latencyMs !== undefined && <span className="muted"> · {result.latencyMs} ms</span>}
         {result && result.statusCode > 0 && <span className="muted"> · HTTP {result.statusCode}</span>}
       </p>
+      {!result && !props.busy && <p className="muted small">Check {props.title} tests the saved settings against the server now.</p>}
       {result?.resource && <p className="muted mono">{result.resource}</p>}
       {result?.reason && <p className="reason">{result.reason}</p>}
       {result?.hint && <p className="hint">{result.hint}</p>}

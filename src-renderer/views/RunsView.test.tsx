@@ -77,5 +77,6 @@ describe('Runs', () => {
     const rows = chartRows(runs);
     expect(rows.map((r) => r.name)).toEqual(['#1', '#2']);
     expect(rows[0]).toMatchObject({ new: 3, duplicate: 2, failed: 0, seconds: 1.2 });
+    expect(chartRows([run(4, { counts: counts({ received: 2, new: 2, failed: 2 }) })])[0]).toMatchObject({ new: 0, failed: 2 });
   });
 });

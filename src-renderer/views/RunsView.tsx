@@ -34,7 +34,8 @@ export function chartRows(runs: RunRecord[]) {
     .map((r) => ({
       name: `#${r.id}`,
       when: formatTime(r.startedAt).slice(5, 16),
-      new: r.counts.new,
+      // A package that failed is counted as new too (it was never seen before): in the chart it is failed only.
+      new: Math.max(0, r.counts.new - r.counts.failed),
       updated: r.counts.updated,
       duplicate: r.counts.duplicate,
       failed: r.counts.failed,
@@ -202,7 +203,7 @@ function RunDetailView() {
               <dt>Trigger</dt>
               <dd>{run.trigger}</dd>
               <dt>Window</dt>
-              <dd>{runWindow(run)}</dd>
+              <dd>{run.beginTimestamp || run.endTimeStamp ? runWindow(run) : run.trigger === 'retry' ? 'none: a retry takes the quarantined packages' : '—'}</dd>
               <dt>Started</dt>
               <dd>{formatTime(run.startedAt)}</dd>
               <dt>Duration</dt>
@@ -331,8 +332,14 @@ export function RunsView() {
                       <td>{r.trigger}</td>
                       <td>{PROCESS_SHORT[r.processType]}</td>
                       <td className="small window">
-                        {formatTime(r.beginTimestamp)} →<br />
-                        {formatTime(r.endTimeStamp)}
+                        {r.beginTimestamp || r.endTimeStamp ? (
+                          <>
+                            {formatTime(r.beginTimestamp)} →<br />
+                            {formatTime(r.endTimeStamp)}
+                          </>
+                        ) : (
+                          <span className="muted">{r.trigger === 'retry' ? 'quarantined packages' : '—'}</span>
+                        )}
                       </td>
                       <td className="num">{n(r.counts.received)}</td>
                       <td className="num">{n(r.counts.new)}</td>
