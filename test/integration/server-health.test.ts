@@ -166,7 +166,8 @@ describe('GET /health on the real stack', () => {
     expect(ok.body.jobs.length).toBeGreaterThan(0);
     expect(ok.body.jobs.every((j) => j.lastSuccess !== undefined)).toBe(true);
     await stack.taxii.close();
-    expect((await stack.service.poll('stixToMisp')).state).toBe('failed');
+    const second = await stack.service.poll('stixToMisp');
+    expect(second.state).toBe('failed');
     const down = await health(s);
     expect(down.status).toBe(503);
     expect(down.body.reasons.join('\n')).toMatch(/failed/);
