@@ -23,7 +23,7 @@ import type {
   SaveConfigResult,
   ServiceStatus,
 } from '../../shared/api';
-import { ConfigError, ConfigStore, configView, formatIssue, secretValues, type LoadedConfig } from './config/index';
+import { ConfigError, ConfigStore, configView, formatIssue, secretValues, type LoadedConfig, type SecretCodec } from './config/index';
 import { FlareError, NotAvailableError, errorMessage } from './errors';
 import { LogHub, fileSink, levelFromConfig, type LogSink } from './log/index';
 import { mispHealthResult } from './misp/client/health';
@@ -46,6 +46,8 @@ export interface ServiceOptions {
   hub?: LogHub;
   /** The log level the caller chose (a CLI command's); otherwise logging.level.root decides. */
   logLevel?: LogLevel;
+  /** How secrets are saved and read back (the desktop app: the OS keychain); headless leaves it out. */
+  secrets?: SecretCodec;
   /** How the runs reach their peers and disks (tests inject faults; production leaves it out). */
   runs?: Pick<RunsOptions, 'trackerFs' | 'transport' | 'now'>;
 }
@@ -110,7 +112,7 @@ export class FlareService implements AdminApi {
   start(): void {
     this.log.info(`FLARE MISP ${this.options.version} (${this.options.mode}) starting; config folder ${this.options.configDir}${this.options.configDirReason ? ` (from ${this.options.configDirReason})` : ''}`);
     try {
-      this.store = new ConfigStore(this.options.configDir, this.options.env ?? process.env);
+      this.store = new ConfigStore(this.options.configDir, this.options.env ?? process.env, this.options.secrets);
       this.configError = undefined;
       this.applyConfig(this.store.current);
     } catch (e) {
@@ -226,7 +228,7 @@ export class FlareService implements AdminApi {
       if (this.store) {
         changed = this.store.reload().changed;
       } else {
-        this.store = new ConfigStore(this.options.configDir, this.options.env ?? process.env);
+        this.store = new ConfigStore(this.options.configDir, this.options.env ?? process.env, this.options.secrets);
         changed = ['(configuration loaded)'];
       }
       this.configError = undefined;

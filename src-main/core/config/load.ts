@@ -11,6 +11,7 @@ import { FlareError } from '../errors';
 import { KEYS, KEY_INDEX, LEGACY_CURSOR_KEY, isSecretKey, type ConfigFileName, type KeySpec } from './keys';
 import { SAFE_DISTRIBUTION_POLICY, type Config, type ServerConfig, type DistributionPolicy, type LogLevelName, type MispImportMode, type ProcessType, type TaxiiClientAuth } from './config';
 import { mentionsUrlCredentials } from './url-credentials';
+import { isSafeStorageReference, type SecretCodec } from './secret-codec';
 
 export const CONFIG_FILES: readonly ConfigFileName[] = ['config.properties', 'application.properties'];
 
@@ -123,7 +124,8 @@ function editDistance(a: string, b: string): number {
 /** `{misp-server-host:port}` and friends: the old sample files' unfilled placeholders. */
 const PLACEHOLDER = /\{[^}]*\}/;
 
-export function loadConfig(dir: string, env: NodeJS.ProcessEnv = process.env, texts: ConfigTexts = {}): LoadedConfig {
+/** `secrets`: how stored secrets are read back (the desktop app's OS keychain); without it they are read as they are. */
+export function loadConfig(dir: string, env: NodeJS.ProcessEnv = process.env, texts: ConfigTexts = {}, secrets?: SecretCodec): LoadedConfig {
   const absDir = path.resolve(dir);
   if (!existsSync(absDir) || !statSync(absDir).isDirectory()) {
     throw new FlareError('config_dir_missing', `The config folder ${absDir} does not exist.`, {
@@ -146,7 +148,10 @@ export function loadConfig(dir: string, env: NodeJS.ProcessEnv = process.env, te
     }
   }
 
-  const entries = resolveEntries(raw, env, issues, KEYS);
+  const entries = resolveEntries(raw, env, issues, KEYS, secrets);
+  if (secrets?.unavailable) {
+    issues.push({ severity: 'warning', message: `Secrets typed in here (the MISP key, passwords, the API token) are written in plain text to ${CONFIG_FILES.map((f) => path.join(absDir, f)).join(' and ')}, readable by your user account only: ${secrets.unavailable}.` });
+  }
 
   const config = assemble(absDir, raw, entries, issues);
   if (issues.some((i) => i.severity === 'error')) throw new ConfigError(issues, absDir);
@@ -154,7 +159,7 @@ export function loadConfig(dir: string, env: NodeJS.ProcessEnv = process.env, te
 }
 
 /** Each key's text from the environment, the files or its default, validated by its schema. */
-function resolveEntries(raw: Map<string, RawEntry>, env: NodeJS.ProcessEnv, issues: ConfigIssue[], specs: readonly KeySpec[]): Map<string, ResolvedEntry> {
+function resolveEntries(raw: Map<string, RawEntry>, env: NodeJS.ProcessEnv, issues: ConfigIssue[], specs: readonly KeySpec[], secrets?: SecretCodec): Map<string, ResolvedEntry> {
   const entries = new Map<string, ResolvedEntry>();
   for (const spec of specs) {
     const fromFile = raw.get(spec.key);
@@ -172,6 +177,19 @@ function resolveEntries(raw: Map<string, RawEntry>, env: NodeJS.ProcessEnv, issu
       }
     }
     const where = { key: spec.key, file: entry.source === 'env' ? `environment variable ${spec.env}` : fromFile?.path, line: entry.source === 'env' ? undefined : fromFile?.line };
+    if (entry.source === 'file' && !spec.ignored && isSecretKey(spec.key)) {
+      // A secret the desktop app stored in the OS keychain: resolved here, or reported and treated as not set.
+      const plain = secrets ? secrets.decode(spec.key, entry.text) : isSafeStorageReference(entry.text) ? undefined : entry.text;
+      if (plain === undefined) {
+        const why = secrets
+          ? 'is encrypted with an OS keychain entry this user cannot read (another user, machine or keyring)'
+          : 'is encrypted with the desktop app\'s OS keychain and cannot be read here';
+        issues.push({ severity: 'warning', ...where, message: `${why}; treated as not set: type it again in the desktop app's Config view${spec.env ? `, or set ${spec.env}` : ''}` });
+        entry.text = '';
+      } else {
+        entry.text = plain;
+      }
+    }
     if (entry.text !== '' && PLACEHOLDER.test(entry.text) && spec.schema && !spec.secret) {
       issues.push({ severity: 'warning', ...where, message: `"${entry.text}" is an unfilled placeholder from a sample file; treated as not set` });
       entry.text = '';

@@ -13,6 +13,7 @@ import { KEY_INDEX, LEGACY_CURSOR_KEY, isSecretKey, type ConfigFileName } from '
 import { loadConfig, formatIssue, type ConfigTexts, type LoadedConfig } from './load';
 import type { ConfigEntryView, ConfigView } from '../../../shared/api';
 import { urlPassword, withUrlPassword } from './url-credentials';
+import type { SecretCodec } from './secret-codec';
 
 export const MASK = '••••••';
 
@@ -23,8 +24,10 @@ export class ConfigStore {
   constructor(
     readonly dir: string,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    /** The desktop app's OS keychain: secrets are saved through it and resolved back (secret-codec.ts). */
+    private readonly secrets?: SecretCodec,
   ) {
-    this.loaded = loadConfig(dir, env);
+    this.loaded = loadConfig(dir, env, {}, secrets);
   }
 
   get current(): LoadedConfig {
@@ -33,7 +36,7 @@ export class ConfigStore {
 
   /** Reads the files again. On error the previous configuration stays in force and the error is thrown. */
   reload(): { changed: string[] } {
-    const next = loadConfig(this.dir, this.env);
+    const next = loadConfig(this.dir, this.env, {}, this.secrets);
     const changed = diffEntries(this.loaded, next);
     this.loaded = next;
     return { changed };
@@ -73,6 +76,8 @@ export class ConfigStore {
         }
         text = withUrlPassword(text, current);
       }
+      // A secret typed in is written as the codec's reference (never in plain text where it can encrypt).
+      if (text !== null && text !== '' && this.secrets && isSecretKey(key)) text = this.secrets.encode(key, text);
       const file: ConfigFileName = existing?.file ?? spec?.file ?? 'config.properties';
       const editor = editorFor(file);
       if (text === null) editor.deleteAll(key);
@@ -81,7 +86,7 @@ export class ConfigStore {
     const texts: ConfigTexts = {};
     for (const [file, editor] of editors) texts[file] = ensureNewline(editor.format());
     // Validate the would-be files first: loadConfig throws a ConfigError naming the line otherwise.
-    loadConfig(this.dir, this.env, texts);
+    loadConfig(this.dir, this.env, texts, this.secrets);
     for (const [file, text] of Object.entries(texts) as [ConfigFileName, string][]) {
       writeFileAtomicSync(path.join(this.dir, file), text, { mode: 0o600 });
     }
