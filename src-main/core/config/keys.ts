@@ -208,6 +208,10 @@ export const KEYS: readonly KeySpec[] = [
   { key: 'logging.file.max-size', file: A, describe: 'Size at which the log file is rotated', default: '10MB', schema: byteSize },
   { key: 'flare.logging.file.count', file: A, describe: 'Rotated log files kept', default: '5', schema: wholeNumber('a whole number from 1 to 100', 1, 100) },
 
+  // ── Desktop app ────────────────────────────────────────────────────────────────────────────────────
+  { key: 'flare.desktop.notifications', file: C, describe: 'Desktop app: a notification when a run fails or quarantines packages, and when a scheduled run sends new packages to MISP while the window is closed', default: 'true', schema: bool },
+  { key: 'flare.desktop.start-at-login', file: C, describe: 'Desktop app: start at login, in the system tray (Windows and macOS)', default: 'false', schema: bool },
+
   // ── Kept from the old files, without effect ────────────────────────────────────────────────────────
   { key: 'mtc.baseurl', file: C, describe: 'Ignored: the old scheduler called the service over HTTP; the scheduler now runs in-process', ignored: 'the scheduler runs in-process' },
   { key: 'mtc.processtype.validvalues', file: C, describe: 'Ignored: the process types are fixed (xmlOutput, stixToMisp)', ignored: 'fixed list' },
