@@ -4,7 +4,11 @@
  *   - src-main/core never imports `electron`, nor the Electron shell, the headless server or the renderer;
  *   - src-renderer imports only its own files, shared/ and browser packages: no Node built-ins, no electron,
  *     nothing from src-main;
- *   - shared/ imports nothing but shared/ (both sides load it, the sandboxed preload too).
+ *   - shared/ imports nothing but shared/ (both sides load it, the sandboxed preload too);
+ *   - src-main/electron (the desktop shell) never imports src-main/headless (the web server): what both need
+ *     lives in core/ or shared/ (the CSP: shared/csp.ts);
+ *   - product code (src-main, shared, src-renderer; *.test.* files excepted) never imports test/: test support
+ *     lives under test/support/.
  * Import specifiers are read by TypeScript's own pre-processor (imports, re-exports, require, dynamic import).
  * Usage: node scripts/check-layers.mjs [root]   — exit 1 with one line per violation.
  */
@@ -57,6 +61,21 @@ const rules = [
     },
   },
   {
+    dir: 'src-main/electron',
+    check(spec, target) {
+      if (target && target.startsWith('src-main/headless/')) return 'the desktop shell must not import the headless server (share through src-main/core or shared/)';
+      return undefined;
+    },
+  },
+  ...['src-main', 'shared', 'src-renderer'].map((dir) => ({
+    dir,
+    tests: false,
+    check(spec, target) {
+      if (target && (target === 'test' || target.startsWith('test/'))) return 'product code must not import test/ (test helpers live under test/support/, used by *.test.* files only)';
+      return undefined;
+    },
+  })),
+  {
     dir: 'shared',
     check(spec, target) {
       if (!spec.startsWith('.')) return `shared/ must have no runtime dependencies, not "${spec}"`;
@@ -69,7 +88,8 @@ const rules = [
 const problems = [];
 for (const rule of rules) {
   for (const file of sourceFiles(path.join(root, rule.dir))) {
-    if (/\.test\.[jt]sx?$/.test(file) && rule.dir !== 'src-main/core') continue; // tests may use Node helpers
+    // Tests may use Node helpers, and test/ itself; the engine's tests still may not import electron.
+    if (/\.test\.[jt]sx?$/.test(file) && (rule.tests === false || rule.dir !== 'src-main/core')) continue;
     for (const spec of importsOf(file)) {
       const target = spec.startsWith('.') ? path.relative(root, path.resolve(path.dirname(file), spec)).split(path.sep).join('/') : undefined;
       const why = rule.check(spec, target);
@@ -81,4 +101,4 @@ if (problems.length) {
   console.error(`Layering check failed (${problems.length}):\n${problems.map((p) => `  ${p}`).join('\n')}`);
   process.exit(1);
 }
-console.log('Layering check passed: core has no electron, the renderer has no Node, shared/ stands alone.');
+console.log('Layering check passed: core has no electron, the renderer has no Node, shared/ stands alone, the shell has no web server, product code has no test/.');

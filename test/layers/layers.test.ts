@@ -32,17 +32,32 @@ describe('layering check', () => {
       'src-renderer/views/Bad.tsx': "import { readFileSync } from 'node:fs';\nimport path from 'path';\nimport { FlareService } from '../../src-main/core/service';\nexport const z = [readFileSync, path, FlareService];\n",
       'src-renderer/views/Ok.tsx': "import { create } from 'zustand';\nimport type { AdminApi } from '../../shared/api';\nexport const ok = create;\n",
       'shared/bad.ts': "import { z } from 'zod';\nexport const s = z;\n",
+      'src-main/electron/bad3.ts': "import { CSP } from '../headless/server';\nexport const c = CSP;\n",
+      'src-main/electron/ok.ts': "import { CSP } from '../../shared/csp';\nimport { FlareService } from '../core/service';\nexport const c = [CSP, FlareService];\n",
+      'src-main/core/misp/helper.ts': "import { corpusFile } from '../../../test/paths';\nexport const h = corpusFile;\n",
+      'src-main/core/misp/helper.test.ts': "import { corpusFile } from '../../../test/paths';\nexport const h = corpusFile;\n",
+      'src-renderer/testing/fake.ts': "export * from '../../test/support/fake';\n",
+      'src-renderer/views/Ok.test.tsx': "import { x } from '../../test/support/fake';\nexport const t = x;\n",
+      'shared/bad4.ts': "import type { T } from '../test/support/types';\nexport type U = T;\n",
     });
     const r = run(root);
     expect(r.status).toBe(1);
     const lines = r.stderr.trim().split('\n').slice(1).map((l) => l.trim()).sort();
-    expect(lines).toEqual([
-      'shared/bad.ts: imports "zod": shared/ must have no runtime dependencies, not "zod"',
-      'src-main/core/misp/bad2.ts: imports "../../electron/main": the engine must not depend on src-main/electron',
-      'src-main/core/taxii/bad.ts: imports "electron": the engine must not import electron (it runs headless and under plain Node)',
-      'src-renderer/views/Bad.tsx: imports "../../src-main/core/service": the renderer may import only its own files and shared/, not src-main/core/service',
-      'src-renderer/views/Bad.tsx: imports "node:fs": the renderer must not import the Node built-in "node:fs"',
-      'src-renderer/views/Bad.tsx: imports "path": the renderer must not import the Node built-in "path"',
-    ]);
+    expect(lines).toEqual(
+      [
+        'shared/bad.ts: imports "zod": shared/ must have no runtime dependencies, not "zod"',
+        'shared/bad4.ts: imports "../test/support/types": product code must not import test/ (test helpers live under test/support/, used by *.test.* files only)',
+        'shared/bad4.ts: imports "../test/support/types": shared/ may import only shared/, not test/support/types',
+        'src-main/core/misp/helper.ts: imports "../../../test/paths": product code must not import test/ (test helpers live under test/support/, used by *.test.* files only)',
+        'src-main/core/misp/bad2.ts: imports "../../electron/main": the engine must not depend on src-main/electron',
+        'src-main/core/taxii/bad.ts: imports "electron": the engine must not import electron (it runs headless and under plain Node)',
+        'src-main/electron/bad3.ts: imports "../headless/server": the desktop shell must not import the headless server (share through src-main/core or shared/)',
+        'src-renderer/views/Bad.tsx: imports "../../src-main/core/service": the renderer may import only its own files and shared/, not src-main/core/service',
+        'src-renderer/views/Bad.tsx: imports "node:fs": the renderer must not import the Node built-in "node:fs"',
+        'src-renderer/testing/fake.ts: imports "../../test/support/fake": product code must not import test/ (test helpers live under test/support/, used by *.test.* files only)',
+        'src-renderer/testing/fake.ts: imports "../../test/support/fake": the renderer may import only its own files and shared/, not test/support/fake',
+        'src-renderer/views/Bad.tsx: imports "path": the renderer must not import the Node built-in "path"',
+      ].sort(),
+    );
   });
 });
