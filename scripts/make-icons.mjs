@@ -53,7 +53,8 @@ function icon(size, disc) {
   });
 }
 
-writeFileSync(path.join(out, 'icon.png'), icon(256, [31, 95, 191]));
+// 512 px: electron-builder's smallest for macOS (Windows needs 256, Linux takes any).
+writeFileSync(path.join(out, 'icon.png'), icon(512, [31, 95, 191]));
 writeFileSync(path.join(out, 'tray-idle.png'), icon(32, [31, 95, 191]));
 writeFileSync(path.join(out, 'tray-polling.png'), icon(32, [20, 128, 74]));
 writeFileSync(path.join(out, 'tray-error.png'), icon(32, [180, 35, 24]));
