@@ -1,7 +1,9 @@
 import { defineConfig } from '@playwright/test';
 
-// e2e: the UI in Debian's Chromium (/usr/bin/chromium; never a downloaded browser) against the real headless
-// server, and the Electron launch where an Electron binary exists.
+// e2e in two projects: "chromium" drives the UI in Debian's Chromium (/usr/bin/chromium; never a downloaded
+// browser) against the real headless server; "electron" drives the desktop app itself over IPC (e2e/electron.spec.ts:
+// its window, Check TAXII against the test server, closing to the tray while the schedule runs), where an Electron
+// binary exists, and says why it skipped where it does not. `npx playwright test --project electron` runs it alone.
 const PORT = Number(process.env.FLARE_E2E_PORT ?? 18765);
 /** The headless service wired to the TAXII and MISP test servers (e2e/support/start-stack.ts). */
 export const WIRED_PORT = PORT + 1;
@@ -25,6 +27,11 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     },
   },
+  projects: [
+    { name: 'chromium', testIgnore: /electron\.spec\.ts$/ },
+    // Launches Electron itself (_electron.launch): the browser options above are not used.
+    { name: 'electron', testMatch: /electron\.spec\.ts$/, timeout: 90_000 },
+  ],
   webServer: [
     {
       // The shipped, unconfigured setup: what a new user sees first.
