@@ -58,7 +58,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+import { CSP } from '../../shared/csp'; // the desktop shell sends the same policy
+export { CSP };
 
 const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
