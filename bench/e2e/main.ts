@@ -60,8 +60,11 @@ const MB = 1024 * 1024;
 // ── children: every one is killed when this process ends, however it ends ──────────────────────────────────
 
 const children = new Set<ChildProcess>();
+/** The cases' temp folders, removed on the way out too (unless FLARE_BENCH_E2E_KEEP=1). */
+const tempDirs = new Set<string>();
 const killAll = (): void => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  if (!KEEP) for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
 };
 process.on('exit', killAll);
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -231,6 +234,7 @@ async function runCase(n: number): Promise<CaseResult> {
 
     const configDir = tempConfigDir();
     const base = path.dirname(configDir);
+    tempDirs.add(base);
     if (!KEEP) cleanups.push(() => rmSync(base, { recursive: true, force: true }));
     setKeys(configDir, {
       'stixtransclient.poll.baseurl': pollUrl,
