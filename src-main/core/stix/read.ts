@@ -91,8 +91,8 @@ function extract(content: string | Uint8Array, options: ReadOptions, withModel: 
     // Hashed while it was parsed (parse.ts); contentHash gives the same for a package met otherwise.
     const hash = packageHash(el) ?? contentHash(el);
     const envelope: PackageEnvelope = { hash, xml: standaloneXml(source, el, ancestors), warnings };
-    const id = attrValue(el, 'id');
-    const timestamp = attrValue(el, 'timestamp');
+    const id = ownCopy(attrValue(el, 'id'));
+    const timestamp = ownCopy(attrValue(el, 'timestamp'));
     if (id !== undefined) envelope.id = id;
     if (version !== undefined) envelope.version = version;
     if (timestamp !== undefined) envelope.timestamp = timestamp;
@@ -104,6 +104,14 @@ function extract(content: string | Uint8Array, options: ReadOptions, withModel: 
     log?.debug(`read package ${id ?? '(no id)'} (${version ?? 'no version'}), sha256 ${envelope.hash.slice(0, 12)}`);
     return { ...envelope, model };
   });
+}
+
+/**
+ * A string of its own: attribute values are slices of the whole document, and V8 keeps the document alive as long
+ * as a slice lives — a run that remembers each package's id would otherwise keep every package's XML.
+ */
+function ownCopy(s: string | undefined): string | undefined {
+  return s === undefined ? undefined : Buffer.from(s, 'utf8').toString('utf8');
 }
 
 function prepare(content: string | Uint8Array, options: ReadOptions): { text: string; limits: ReadLimits } {
