@@ -1,7 +1,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CORPUS_DIR, corpusFile, EXTRA_CORPUS_DIR, REPO_ROOT } from '../test/paths';
+import { CORPUS_DIR, corpusFile, REPO_ROOT } from '../test/paths';
 
 // "Preview STIX" against the real headless server and engine, with real corpus files (never edited).
 const AIS = path.join(CORPUS_DIR, 'STIXProject__python-stix', 'stix', 'test', 'extensions', 'marking', 'ais_test_files');
@@ -107,7 +107,7 @@ test.describe('Preview STIX', () => {
 
   test('a large package (3.9 MB) goes through and its long lists are capped until asked for', async ({ page }) => {
     const apt1 = corpusFile('STIXProject__schemas/samples/APT1/Appendix_G_IOCs_Full.xml');
-    test.skip(apt1 === undefined, `needs the APT1 Appendix G file, withheld from the repository (third-party copyright); put the shared corpus at ${EXTRA_CORPUS_DIR} or set FLARE_EXTRA_CORPUS`);
+    test.skip(apt1 === undefined, `needs the APT1 Appendix G file, withheld from the repository (third-party copyright); set FLARE_EXTRA_CORPUS to a copy of the full corpus to run it`);
     await openPreview(page);
     await chooseFile(page, apt1!);
     await expect(page.getByTestId('preview-counts')).toContainText('1699 attributes', { timeout: 30_000 });

@@ -11,15 +11,10 @@ export const TAXII_FIXTURES_DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'taxi
 export const TAXII_MESSAGES_DIR = path.join(TAXII_FIXTURES_DIR, 'messages');
 
 /**
- * The workplace's shared folder, when a checkout sits beside it (developers' machines). Nothing requires it: the
- * few tests that use it (the corpus files withheld from the repository, the original copy of the MISP data) are
- * skipped with their reason where it is absent — as in a user's clone.
+ * Where the corpus files withheld from the repository (WITHHELD.tsv) may be found: only where FLARE_EXTRA_CORPUS
+ * says. Nothing beside the checkout is read: a user's clone has nothing there.
  */
-const SHARED_DIR = process.env.FLARE_SHARED_DIR ?? path.resolve(REPO_ROOT, '..', 'shared');
-/** Where the corpus files withheld from the repository (WITHHELD.tsv) may be found. */
-export const EXTRA_CORPUS_DIR = process.env.FLARE_EXTRA_CORPUS ?? path.join(SHARED_DIR, 'corpus');
-/** The MISP data as published (src-main/core/misp/data is our copy of it), when the shared folder is here. */
-export const SHARED_MISP_DATA_DIR: string | undefined = ((dir) => (existsSync(dir) ? dir : undefined))(path.join(SHARED_DIR, 'reference', 'misp-data'));
+export const EXTRA_CORPUS_DIR: string | undefined = process.env.FLARE_EXTRA_CORPUS || undefined;
 
 /**
  * Every file below `dir` (recursively) whose name ends with `suffix` (case-insensitive; '' for all files), as full
@@ -43,7 +38,7 @@ export function filesUnder(dir: string, suffix = '.xml'): string[] {
  * else among the withheld files in EXTRA_CORPUS_DIR; undefined when it is in neither.
  */
 export function corpusFile(rel: string): string | undefined {
-  for (const dir of [CORPUS_DIR, EXTRA_CORPUS_DIR]) {
+  for (const dir of EXTRA_CORPUS_DIR ? [CORPUS_DIR, EXTRA_CORPUS_DIR] : [CORPUS_DIR]) {
     const full = path.join(dir, rel);
     if (existsSync(full)) return full;
   }
@@ -52,7 +47,8 @@ export function corpusFile(rel: string): string | undefined {
 
 /** The withheld corpus files that are present in EXTRA_CORPUS_DIR (for corpus-wide tests and benchmarks). */
 export function extraCorpusFiles(): string[] {
-  return WITHHELD.map((rel) => path.join(EXTRA_CORPUS_DIR, rel)).filter((f) => existsSync(f));
+  const dir = EXTRA_CORPUS_DIR;
+  return dir ? WITHHELD.map((rel) => path.join(dir, rel)).filter((f) => existsSync(f)) : [];
 }
 
 /** The corpus paths of the files withheld from the repository (third-party copyright; WITHHELD.tsv). */
@@ -73,6 +69,6 @@ export const WITHHELD: readonly string[] = [
  */
 export function allCorpusFiles(suffix = '.xml'): { rel: string; file: string }[] {
   const own = filesUnder(CORPUS_DIR, suffix).map((file) => ({ rel: path.relative(CORPUS_DIR, file), file }));
-  const extra = extraCorpusFiles().map((file) => ({ rel: path.relative(EXTRA_CORPUS_DIR, file), file }));
+  const extra = extraCorpusFiles().map((file) => ({ rel: path.relative(EXTRA_CORPUS_DIR!, file), file }));
   return [...own, ...extra];
 }

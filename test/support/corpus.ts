@@ -3,7 +3,7 @@
  * test/fixtures/corpus/README.md) run where the file is found and are skipped with the reason everywhere else.
  */
 import { it } from 'vitest';
-import { corpusFile, EXTRA_CORPUS_DIR } from '../paths';
+import { corpusFile } from '../paths';
 
 const told = new Set<string>();
 
@@ -11,7 +11,7 @@ const told = new Set<string>();
 export function itWithCorpus(...files: string[]): typeof it {
   const missing = files.filter((f) => corpusFile(f) === undefined);
   if (missing.length === 0) return it;
-  const reason = `needs ${missing.join(', ')}: withheld from the repository (third-party copyright); put the shared corpus at ${EXTRA_CORPUS_DIR} or set FLARE_EXTRA_CORPUS`;
+  const reason = `needs ${missing.join(', ')}: withheld from the repository (third-party copyright); set FLARE_EXTRA_CORPUS to a copy of the full corpus to run it`;
   if (!told.has(reason)) {
     told.add(reason);
     console.log(`skipped: ${reason}`);
