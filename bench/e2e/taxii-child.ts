@@ -9,6 +9,7 @@
  *   parent → { type: 'stop' }                                child exits
  */
 import { aisPackage } from '../lib/ais-feed';
+import { processUsage, serveOverIpc } from '../../test/support/ipc-child';
 import { startTaxiiServer, type TaxiiTestServer } from '../../test/taxii-server/server';
 import type { BlockSource } from '../../test/taxii-server/store';
 
@@ -28,10 +29,6 @@ export type TaxiiChildMessage =
 
 let server: TaxiiTestServer | undefined;
 
-function send(message: TaxiiChildMessage): void {
-  process.send?.(message);
-}
-
 export function aisSource(o: AisServerOptions): BlockSource {
   const t0 = Date.parse(o.start);
   const label = (i: number): string => new Date(t0 + i * o.stepMs).toISOString().replace('.000Z', 'Z');
@@ -43,35 +40,23 @@ export function aisSource(o: AisServerOptions): BlockSource {
   };
 }
 
-process.on('message', (message: { type: string; options?: AisServerOptions }) => {
-  void (async () => {
-    try {
-      if (message.type === 'start' && message.options) {
-        // Requests are counted, not kept: a long benchmark must not grow the server's heap.
-        server = await startTaxiiServer({ collections: [{ name: 'ais', blocks: aisSource(message.options) }], partSize: message.options.partSize, recordBodies: false });
-        send({ type: 'ready', url: server.url, urls: server.urls });
-      } else if (message.type === 'stats') {
-        const requests = server?.requests ?? [];
-        const answers: Record<string, number> = {};
-        for (const r of requests) answers[r.answer] = (answers[r.answer] ?? 0) + 1;
-        const usage = process.resourceUsage();
-        send({
-          type: 'stats',
-          requests: requests.length,
-          invalid: requests.filter((r) => r.xsdValid === false).length,
-          blocksSent: requests.reduce((n, r) => n + (r.blocksSent ?? 0), 0),
-          answers,
-          maxRssKB: usage.maxRSS,
-          cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
-        });
-      } else if (message.type === 'stop') {
-        await server?.close();
-        process.exit(0);
-      }
-    } catch (e) {
-      send({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
-    }
-  })();
+serveOverIpc<AisServerOptions>({
+  async start(options) {
+    // Requests are counted, not kept: a long benchmark must not grow the server's heap.
+    server = await startTaxiiServer({ collections: [{ name: 'ais', blocks: aisSource(options) }], partSize: options.partSize, recordBodies: false });
+    return { url: server.url, urls: server.urls };
+  },
+  stats() {
+    const requests = server!.requests;
+    const answers: Record<string, number> = {};
+    for (const r of requests) answers[r.answer] = (answers[r.answer] ?? 0) + 1;
+    return {
+      requests: requests.length,
+      invalid: requests.filter((r) => r.xsdValid === false).length,
+      blocksSent: requests.reduce((n, r) => n + (r.blocksSent ?? 0), 0),
+      answers,
+      ...processUsage(),
+    };
+  },
+  close: () => server!.close(),
 });
-
-process.on('disconnect', () => process.exit(0));

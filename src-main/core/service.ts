@@ -1,7 +1,7 @@
 /**
  * FlareService: the one object that implements AdminApi over the engine's modules. Electron IPC and the
- * headless HTTP API are thin, generic adapters over it. Methods whose module does not exist yet throw
- * NotAvailableError, which every UI shows as a sentence.
+ * headless HTTP API are thin, generic adapters over it; the CLI goes through it too. It composes the modules —
+ * configuration, log, runs (pipeline/), schedule (scheduler/), MISP destination — and grows none of them.
  */
 import type {
   AdminApi,
@@ -24,12 +24,12 @@ import type {
   ServiceStatus,
 } from '../../shared/api';
 import { ConfigError, ConfigStore, configView, formatIssue, secretValues, type LoadedConfig, type SecretCodec } from './config/index';
-import { FlareError, NotAvailableError, errorMessage } from './errors';
+import { FlareError, errorMessage } from './errors';
 import { LogHub, fileSink, levelFromConfig, type LogSink } from './log/index';
 import { mispHealthResult } from './misp/client/health';
-import { feedName, Runs, type RunsOptions } from './pipeline/runs';
-import { Scheduler, type JobSpec } from './scheduler/scheduler';
-import type { Config } from './config/config';
+import { Runs, type RunsOptions } from './pipeline/runs';
+import { jobSpecs } from './scheduler/jobs';
+import { Scheduler } from './scheduler/scheduler';
 import { checkTaxiiHealth } from './taxii/health';
 import { isStixError, readPackages } from './stix/index';
 import { buildEvent, summarizeReport } from './misp/convert/event/index';
@@ -446,23 +446,6 @@ export class FlareService implements AdminApi {
       }),
     };
   }
-}
-
-/** The recurring runs a configuration asks for: its feed's collection, for its process type. */
-function jobSpecs(config: Config): JobSpec[] {
-  const { taxii, misp, poll } = config;
-  if (!taxii.configured || !taxii.collection) return [];
-  if (poll.processType === 'stixToMisp' && !misp.configured) return [];
-  return [
-    {
-      name: `poll-${taxii.collection}-${poll.processType}`,
-      group: 'group1',
-      processType: poll.processType,
-      feed: feedName(taxii),
-      collection: taxii.collection,
-      schedule: poll.cron ? { kind: 'cron', pattern: poll.cron } : { kind: 'interval', minutes: poll.frequencyMinutes },
-    },
-  ];
 }
 
 function notConfigured(resourceType: HealthResult['resourceType'], resource: string, reason: string, hint: string): HealthResult {

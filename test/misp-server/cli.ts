@@ -9,6 +9,7 @@
  *
  * The child exits when its parent goes away (the IPC channel closes), so a benchmark that dies leaves no server.
  */
+import { processUsage, serveOverIpc } from '../support/ipc-child';
 import { startMispServer, type MispServerOptions, type MispTestServer } from './index';
 
 /** The serialisable subset of MispServerOptions. */
@@ -45,10 +46,6 @@ const routes: Record<string, number> = {};
 const statuses: Record<string, number> = {};
 let counted = 0;
 
-function send(message: ChildMispMessage): void {
-  process.send?.(message);
-}
-
 function stats(s: MispTestServer): ChildMispStats {
   for (; counted < s.requests.length; counted++) {
     const r = s.requests[counted]!;
@@ -63,7 +60,6 @@ function stats(s: MispTestServer): ChildMispStats {
     attributes += e.attributes.length;
     for (const o of e.objects) attributes += o.attributes.length;
   }
-  const usage = process.resourceUsage();
   return {
     type: 'stats',
     requests: s.requests.length,
@@ -76,28 +72,15 @@ function stats(s: MispTestServer): ChildMispStats {
     firstRejections: s.rejections.slice(0, 5).map((r) => JSON.stringify(r)),
     connections: s.connectionCount(),
     peakConnections: s.peakConnections(),
-    maxRssKB: usage.maxRSS,
-    cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+    ...processUsage(),
   };
 }
 
-process.on('message', (message: { type: string; options?: ChildMispOptions }) => {
-  void (async () => {
-    try {
-      if (message.type === 'start') {
-        server = await startMispServer(message.options ?? {});
-        send({ type: 'ready', url: server.url });
-      } else if (message.type === 'stats') {
-        if (!server) throw new Error('the MISP test server is not started');
-        send(stats(server));
-      } else if (message.type === 'stop') {
-        await server?.close();
-        process.exit(0);
-      }
-    } catch (e) {
-      send({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
-    }
-  })();
+serveOverIpc<ChildMispOptions>({
+  async start(options) {
+    server = await startMispServer(options);
+    return { url: server.url };
+  },
+  stats: () => stats(server!),
+  close: () => server!.close(),
 });
-
-process.on('disconnect', () => process.exit(0));

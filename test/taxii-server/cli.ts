@@ -8,6 +8,7 @@
  *   parent → { type: 'stop' }                                   child exits
  */
 import { blockSeries, type SeriesOptions } from './fixtures';
+import { serveOverIpc } from '../support/ipc-child';
 import { startTaxiiServer, type TaxiiServerOptions, type TaxiiTestServer } from './server';
 
 /** The serialisable subset of TaxiiServerOptions, with blocks described by a synthetic series. */
@@ -22,34 +23,15 @@ export type ChildMessage =
 
 let server: TaxiiTestServer | undefined;
 
-function send(message: ChildMessage): void {
-  process.send?.(message);
-}
-
-process.on('message', (message: { type: string; options?: ChildServerOptions }) => {
-  void (async () => {
-    try {
-      if (message.type === 'start' && message.options) {
-        const { series, ...options } = message.options;
-        // Requests are counted, not kept: a long benchmark must not grow the server's heap.
-        server = await startTaxiiServer({ ...options, recordBodies: false, blocks: blockSeries(series.count, series) });
-        send({ type: 'ready', url: server.url, urls: server.urls });
-      } else if (message.type === 'stats') {
-        const requests = server?.requests ?? [];
-        send({
-          type: 'stats',
-          requests: requests.length,
-          invalid: requests.filter((r) => r.xsdValid === false).length,
-          blocksSent: requests.reduce((n, r) => n + (r.blocksSent ?? 0), 0),
-        });
-      } else if (message.type === 'stop') {
-        await server?.close();
-        process.exit(0);
-      }
-    } catch (e) {
-      send({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
-    }
-  })();
+serveOverIpc<ChildServerOptions>({
+  async start({ series, ...options }) {
+    // Requests are counted, not kept: a long benchmark must not grow the server's heap.
+    server = await startTaxiiServer({ ...options, recordBodies: false, blocks: blockSeries(series.count, series) });
+    return { url: server.url, urls: server.urls };
+  },
+  stats() {
+    const requests = server!.requests;
+    return { requests: requests.length, invalid: requests.filter((r) => r.xsdValid === false).length, blocksSent: requests.reduce((n, r) => n + (r.blocksSent ?? 0), 0) };
+  },
+  close: () => server!.close(),
 });
-
-process.on('disconnect', () => process.exit(0));

@@ -214,16 +214,18 @@ function resolveEntries(raw: Map<string, RawEntry>, env: NodeJS.ProcessEnv, issu
   return entries;
 }
 
+/** A key's typed value and its text, both undefined when the key is empty or absent. */
+function valuesOf(entries: Map<string, ResolvedEntry>): { get: <T>(key: string) => T | undefined; text: (key: string) => string | undefined } {
+  const set = (key: string): ResolvedEntry | undefined => {
+    const e = entries.get(key);
+    return e && e.text !== '' ? e : undefined;
+  };
+  return { get: <T>(key: string) => set(key)?.value as T | undefined, text: (key: string) => set(key)?.text };
+}
+
 function assemble(dir: string, raw: Map<string, RawEntry>, entries: Map<string, ResolvedEntry>, issues: ConfigIssue[]): Config {
   const baseDir = path.dirname(dir);
-  const get = <T>(key: string): T | undefined => {
-    const e = entries.get(key);
-    return e && e.text !== '' ? (e.value as T) : undefined;
-  };
-  const text = (key: string): string | undefined => {
-    const e = entries.get(key);
-    return e && e.text !== '' ? e.text : undefined;
-  };
+  const { get, text } = valuesOf(entries);
   const at = (key: string) => {
     const r = raw.get(key);
     return { key, file: r?.path, line: r?.line };
@@ -369,14 +371,7 @@ export function isServerKey(key: string): boolean {
 const SERVER_KEYS: readonly KeySpec[] = KEYS.filter((k) => isServerKey(k.key));
 
 function assembleServer(entries: Map<string, ResolvedEntry>, baseDir: string): ServerConfig {
-  const get = <T>(key: string): T | undefined => {
-    const e = entries.get(key);
-    return e && e.text !== '' ? (e.value as T) : undefined;
-  };
-  const text = (key: string): string | undefined => {
-    const e = entries.get(key);
-    return e && e.text !== '' ? e.text : undefined;
-  };
+  const { get, text } = valuesOf(entries);
   const file = (key: string): string | undefined => {
     const v = text(key);
     return v === undefined ? undefined : path.resolve(baseDir, v.replace(/^file:/, ''));
