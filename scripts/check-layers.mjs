@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 /**
  * The layering rules of DESIGN.md §3, checked mechanically on every test run:
- *   - src-main/core never imports `electron`, nor the Electron shell, the headless server or the renderer;
+ *   - src-main/core never imports `electron`, nor the Electron shell, the headless server or the renderer, nor
+ *     (outside its *.test.* files) the TAXII and MISP simulators: the engine must not lean on its test peers;
+ *   - the code the CLI bundle runs (src-main/core, headless, simulators; *.test.* files excepted) imports only
+ *     Node built-ins and runtime dependencies: `npm ci --omit=dev` installs nothing else;
  *   - src-renderer imports only its own files, shared/ and browser packages: no Node built-ins, no electron,
  *     nothing from src-main;
  *   - shared/ imports nothing but shared/ (both sides load it, the sandboxed preload too);
@@ -12,7 +15,7 @@
  * Import specifiers are read by TypeScript's own pre-processor (imports, re-exports, require, dynamic import).
  * Usage: node scripts/check-layers.mjs [root]   — exit 1 with one line per violation.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import ts from 'typescript';
@@ -41,16 +44,30 @@ function importsOf(file) {
   return info.importedFiles.map((f) => f.fileName);
 }
 
+const pkgFile = path.join(root, 'package.json');
+const pkg = existsSync(pkgFile) ? JSON.parse(readFileSync(pkgFile, 'utf8')) : {};
+const runtimeDeps = new Set(Object.keys(pkg.dependencies ?? {}));
+const packageOf = (spec) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
+
 const rules = [
   {
     dir: 'src-main/core',
-    check(spec, target) {
+    check(spec, target, isTest) {
       if (spec === 'electron' || spec.startsWith('electron/')) return 'the engine must not import electron (it runs headless and under plain Node)';
       if (target && /^src-main\/(electron|headless)\//.test(target)) return `the engine must not depend on ${target.split('/').slice(0, 2).join('/')}`;
       if (target && target.startsWith('src-renderer/')) return 'the engine must not import the renderer';
+      if (!isTest && target && target.startsWith('src-main/simulators/')) return 'the engine must not import the simulators (only its tests use them)';
       return undefined;
     },
   },
+  ...['src-main/core', 'src-main/headless', 'src-main/simulators'].map((dir) => ({
+    dir,
+    tests: false,
+    check(spec) {
+      if (spec.startsWith('.') || isBuiltin(spec) || runtimeDeps.has(packageOf(spec))) return undefined;
+      return `"${packageOf(spec)}" is not a runtime dependency (package.json "dependencies"): a copy installed with --omit=dev lacks it`;
+    },
+  })),
   {
     dir: 'src-renderer',
     check(spec, target) {
@@ -92,7 +109,7 @@ for (const rule of rules) {
     if (/\.test\.[jt]sx?$/.test(file) && (rule.tests === false || rule.dir !== 'src-main/core')) continue;
     for (const spec of importsOf(file)) {
       const target = spec.startsWith('.') ? path.relative(root, path.resolve(path.dirname(file), spec)).split(path.sep).join('/') : undefined;
-      const why = rule.check(spec, target);
+      const why = rule.check(spec, target, /\.test\.[jt]sx?$/.test(file));
       if (why) problems.push(`${path.relative(root, file)}: imports "${spec}": ${why}`);
     }
   }
@@ -101,4 +118,4 @@ if (problems.length) {
   console.error(`Layering check failed (${problems.length}):\n${problems.map((p) => `  ${p}`).join('\n')}`);
   process.exit(1);
 }
-console.log('Layering check passed: core has no electron, the renderer has no Node, shared/ stands alone, the shell has no web server, product code has no test/.');
+console.log('Layering check passed: core has no electron and no simulators, the CLI needs only runtime dependencies, the renderer has no Node, shared/ stands alone, the shell has no web server, product code has no test/.');

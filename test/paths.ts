@@ -6,7 +6,7 @@ import path from 'node:path';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** The real STIX files the tests read, with their provenance and licences (test/fixtures/corpus/README.md). */
 export const CORPUS_DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'corpus');
-/** TAXII 1.1 exchanges recorded against OpenTAXII, and the normative schemas (test/fixtures/taxii/README.md). */
+/** TAXII 1.1 exchanges recorded against OpenTAXII (test/fixtures/taxii/README.md). */
 export const TAXII_FIXTURES_DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'taxii');
 export const TAXII_MESSAGES_DIR = path.join(TAXII_FIXTURES_DIR, 'messages');
 

@@ -2,7 +2,7 @@
  * End-to-end benchmark: N AIS-like packages (bench/lib/ais-feed.ts, ~8 KB each) from the TAXII test server
  * (1,000 blocks per result part) through one `flare-misp poll --process-type stixToMisp` to the MISP test server
  * answering every request 20 ms late — three processes besides this one: the TAXII server (taxii-child.ts), the
- * MISP server (test/misp-server/cli.ts) and the poll (bin/flare-misp.mjs, native import mode, concurrency 8), each
+ * MISP server (src-main/simulators/misp/cli.ts) and the poll (bin/flare-misp.mjs, native import mode, concurrency 8), each
  * case on a fresh config folder, tracker and MISP.
  *
  * The poll child's memory: rss-report.mjs is loaded into it with `node --import`; it samples its own RSS every
@@ -32,8 +32,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { RunRecord } from '../../shared/api';
 import { Tracker } from '../../src-main/core/tracker/index';
-import type { ChildMispMessage, ChildMispOptions, ChildMispStats } from '../../test/misp-server/cli';
-import { TEST_MISP_KEY } from '../../test/misp-server/users';
+import type { ChildMispMessage, ChildMispOptions, ChildMispStats } from '../../src-main/simulators/misp/cli';
+import { TEST_MISP_KEY } from '../../src-main/simulators/misp/users';
 import { tempConfigDir } from '../../test/support/config-dir';
 import { setKeys } from '../../test/support/service';
 import { envNumber as env, machine, printMachine, writeResults } from '../lib/measure';
@@ -54,6 +54,8 @@ const CONCURRENCY = env('FLARE_BENCH_E2E_CONCURRENCY', 8);
 const PROFILE = process.env.FLARE_BENCH_E2E_PROFILE === '1';
 const PHASES = process.env.FLARE_BENCH_E2E_PHASES === '1';
 const KEEP = process.env.FLARE_BENCH_E2E_KEEP === '1';
+/** Extra node/V8 flags for the poll child only, to try a heap setting without touching the program. */
+const NODE_FLAGS = (process.env.FLARE_BENCH_E2E_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 const TARGETS = { shareOfBoundAtLeast: 0.5, peakRssMBAtMost: 300 };
 const MB = 1024 * 1024;
 
@@ -226,7 +228,7 @@ async function runCase(n: number): Promise<CaseResult> {
     const mispOptions: ChildMispOptions = { latencyMs: LATENCY_MS };
     const [taxii, misp] = await Promise.all([
       startServerChild<TaxiiChildMessage>('TAXII test server', path.join(here, 'taxii-child.ts'), taxiiOptions),
-      startServerChild<ChildMispMessage>('MISP test server', path.join(repo, 'test', 'misp-server', 'cli.ts'), mispOptions),
+      startServerChild<ChildMispMessage>('MISP test server', path.join(repo, 'src-main', 'simulators', 'misp', 'cli.ts'), mispOptions),
     ]);
     cleanups.push(() => taxii.server.stop(), () => misp.server.stop());
     const pollUrl = (taxii.ready as Extract<TaxiiChildMessage, { type: 'ready' }>).urls.poll;
@@ -250,6 +252,7 @@ async function runCase(n: number): Promise<CaseResult> {
     const profileDir = path.join(base, 'profile');
     const phasesFile = path.join(base, 'phases.json');
     const nodeArgs = [
+      ...NODE_FLAGS,
       ...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
       ...(PHASES ? ['--import', 'tsx'] : []),
       '--import',

@@ -1,6 +1,6 @@
 /**
  * The TAXII test server in its own process, serving an AIS-like feed (bench/lib/ais-feed.ts) generated on demand —
- * the server never holds the feed, only the labels. Like test/taxii-server/cli.ts (which serves the smaller
+ * the server never holds the feed, only the labels. Like src-main/simulators/taxii/cli.ts (which serves the smaller
  * fixtures.ts packages): fork it with `--import tsx`, send `start`, wait for `ready`; `stats`; `stop`. It exits
  * when its parent goes away.
  *
@@ -9,9 +9,9 @@
  *   parent → { type: 'stop' }                                child exits
  */
 import { aisPackage } from '../lib/ais-feed';
-import { processUsage, serveOverIpc } from '../../test/support/ipc-child';
-import { startTaxiiServer, type TaxiiTestServer } from '../../test/taxii-server/server';
-import type { BlockSource } from '../../test/taxii-server/store';
+import { processUsage, serveOverIpc } from '../../src-main/simulators/ipc-child';
+import { startTaxiiServer, type TaxiiTestServer } from '../../src-main/simulators/taxii/server';
+import type { BlockSource } from '../../src-main/simulators/taxii/store';
 
 export interface AisServerOptions {
   count: number;

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { CONTENT_BINDING_STIX_111, createHttpTransport, poll, type TaxiiTransport } from '../../src-main/core/taxii';
-import type { ChildMessage, ChildServerOptions } from '../../test/taxii-server/cli';
+import type { ChildMessage, ChildServerOptions } from '../../src-main/simulators/taxii/cli';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -27,7 +27,7 @@ const DELIVER_AS = (process.env.FLARE_BENCH_TAXII_DELIVER_AS ?? 'xml') as ChildS
 const MB = 1024 * 1024;
 
 function startServerProcess(options: ChildServerOptions): Promise<{ child: ChildProcess; pollUrl: string; request: (type: 'stats') => Promise<ChildMessage> }> {
-  const child = fork(path.join(repo, 'test', 'taxii-server', 'cli.ts'), [], { cwd: repo, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(path.join(repo, 'src-main', 'simulators', 'taxii', 'cli.ts'), [], { cwd: repo, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const waiting: ((m: ChildMessage) => void)[] = [];
   child.on('message', (m: ChildMessage) => waiting.shift()?.(m));
   const next = (): Promise<ChildMessage> => new Promise((resolve) => waiting.push(resolve));

@@ -10,9 +10,9 @@ import { startDesktop, type DesktopService } from './desktop';
 import { FORCED_WEB_PREFERENCES, windowOptions } from './security';
 import { localTime } from './tray';
 import { fakeElectron, preventable, type FakeOptions } from '../../test/support/fake-electron';
-import { startTaxiiServer } from '../../test/taxii-server/server';
-import { makeBlocks } from '../../test/taxii-server/fixtures';
-import { TEST_MISP_KEY } from '../../test/misp-server/index';
+import { startTaxiiServer } from '../simulators/taxii/server';
+import { makeBlocks } from '../simulators/taxii/fixtures';
+import { TEST_MISP_KEY } from '../simulators/misp/index';
 import { setKeys } from '../../test/support/service';
 import { tempConfigDir } from '../../test/support/config-dir';
 

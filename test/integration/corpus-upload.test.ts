@@ -10,7 +10,7 @@ import { readPackages, type ExtractedPackage } from '../../src-main/core/stix/in
 import { buildEvent } from '../../src-main/core/misp/convert/event/index';
 import { MispClient } from '../../src-main/core/misp/client/client';
 import { uploadAll } from '../../src-main/core/misp/client/upload-all';
-import { startMispServer, mispClientOptions } from '../misp-server/index';
+import { startMispServer, mispClientOptions } from '../../src-main/simulators/misp/index';
 import type { MispEvent } from '../../src-main/core/misp/model';
 
 let packages: ExtractedPackage[] = [];

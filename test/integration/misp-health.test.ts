@@ -1,7 +1,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { FlareService } from '../../src-main/core/service';
 import { startServer, type RunningServer } from '../../src-main/headless/server';
-import { startMispServer, ROLES, TEST_MISP_KEY, type MispTestServer } from '../misp-server/index';
+import { startMispServer, ROLES, TEST_MISP_KEY, type MispTestServer } from '../../src-main/simulators/misp/index';
 import { serviceWith } from '../support/service';
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CORPUS_DIR } from '../paths';
 import { FlareService } from '../../src-main/core/service';
-import { HOME_ORG, OTHER_ORG, TEST_MISP_KEY, startMispServer, type MispTestServer } from '../misp-server/index';
+import { HOME_ORG, OTHER_ORG, TEST_MISP_KEY, startMispServer, type MispTestServer } from '../../src-main/simulators/misp/index';
 import { serviceWith } from '../support/service';
 
 const PARTNERS_UUID = 'c0ffee00-1234-4abc-8def-000000000042';

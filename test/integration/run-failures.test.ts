@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../shared/api';
 import { startServer } from '../../src-main/headless/server';
 import { nodeFs, type TrackerFs } from '../../src-main/core/tracker/index';
-import { stixPackage } from '../taxii-server/fixtures';
+import { stixPackage } from '../../src-main/simulators/taxii/fixtures';
 import { runStack, TestFeed } from '../support/run-stack';
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { stixPackage } from '../taxii-server/fixtures';
+import { stixPackage } from '../../src-main/simulators/taxii/fixtures';
 import { runStack, TestFeed } from '../support/run-stack';
 import { setKeys } from '../support/service';
 

@@ -1,7 +1,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { startServer } from '../../src-main/headless/server';
-import { startTaxiiServer } from '../taxii-server/server';
-import { makeBlocks } from '../taxii-server/fixtures';
+import { startTaxiiServer } from '../../src-main/simulators/taxii/server';
+import { makeBlocks } from '../../src-main/simulators/taxii/fixtures';
 import { serviceWith } from '../support/service';
 
 const cleanups: (() => Promise<void>)[] = [];

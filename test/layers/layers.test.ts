@@ -26,6 +26,7 @@ describe('layering check', () => {
 
   it('fails on deliberately bad imports, naming each', () => {
     const root = tree({
+      'package.json': JSON.stringify({ dependencies: { 'fast-xml-parser': '1' }, devDependencies: { 'xmllint-wasm': '1', electron: '1' } }),
       'src-main/core/taxii/bad.ts': "import { app } from 'electron';\nexport const x = app;\n",
       'src-main/core/misp/bad2.ts': "export { x } from '../../electron/main';\n",
       'src-main/core/ok.ts': "import fs from 'node:fs';\nexport const y = fs;\n",
@@ -39,6 +40,11 @@ describe('layering check', () => {
       'src-renderer/testing/fake.ts': "export * from '../../test/support/fake';\n",
       'src-renderer/views/Ok.test.tsx': "import { x } from '../../test/support/fake';\nexport const t = x;\n",
       'shared/bad4.ts': "import type { T } from '../test/support/types';\nexport type U = T;\n",
+      'src-main/core/taxii/sim.ts': "import { startTaxiiServer } from '../../simulators/taxii/server';\nexport const s = startTaxiiServer;\n",
+      'src-main/core/taxii/sim.test.ts': "import { startTaxiiServer } from '../../simulators/taxii/server';\nexport const s = startTaxiiServer;\n",
+      'src-main/simulators/taxii/xsd.ts': "import { validateXML } from 'xmllint-wasm';\nimport { XMLParser } from 'fast-xml-parser/src/fxp';\nexport const v = [validateXML, XMLParser];\n",
+      'src-main/simulators/taxii/xsd.test.ts': "import { validateXML } from 'xmllint-wasm';\nexport const v = validateXML;\n",
+      'src-main/headless/commands/x.ts': "import { build } from 'vite';\nimport { z } from 'zod';\nexport const b = [build, z];\n",
     });
     const r = run(root);
     expect(r.status).toBe(1);
@@ -51,6 +57,11 @@ describe('layering check', () => {
         'src-main/core/misp/helper.ts: imports "../../../test/paths": product code must not import test/ (test helpers live under test/support/, used by *.test.* files only)',
         'src-main/core/misp/bad2.ts: imports "../../electron/main": the engine must not depend on src-main/electron',
         'src-main/core/taxii/bad.ts: imports "electron": the engine must not import electron (it runs headless and under plain Node)',
+        'src-main/core/taxii/bad.ts: imports "electron": "electron" is not a runtime dependency (package.json "dependencies"): a copy installed with --omit=dev lacks it',
+        'src-main/core/taxii/sim.ts: imports "../../simulators/taxii/server": the engine must not import the simulators (only its tests use them)',
+        'src-main/simulators/taxii/xsd.ts: imports "xmllint-wasm": "xmllint-wasm" is not a runtime dependency (package.json "dependencies"): a copy installed with --omit=dev lacks it',
+        'src-main/headless/commands/x.ts: imports "vite": "vite" is not a runtime dependency (package.json "dependencies"): a copy installed with --omit=dev lacks it',
+        'src-main/headless/commands/x.ts: imports "zod": "zod" is not a runtime dependency (package.json "dependencies"): a copy installed with --omit=dev lacks it',
         'src-main/electron/bad3.ts: imports "../headless/server": the desktop shell must not import the headless server (share through src-main/core or shared/)',
         'src-renderer/views/Bad.tsx: imports "../../src-main/core/service": the renderer may import only its own files and shared/, not src-main/core/service',
         'src-renderer/views/Bad.tsx: imports "node:fs": the renderer must not import the Node built-in "node:fs"',

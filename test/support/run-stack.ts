@@ -3,10 +3,10 @@
  * 127.0.0.1, a private config folder, and a feed whose packages a test can re-issue between runs.
  */
 import path from 'node:path';
-import { startMispServer, TEST_MISP_KEY, type MispServerOptions, type MispTestServer } from '../misp-server/index';
-import { labelAt, packageId, stixPackage } from '../taxii-server/fixtures';
-import { startTaxiiServer, type TaxiiServerOptions, type TaxiiTestServer } from '../taxii-server/server';
-import type { BlockSource } from '../taxii-server/store';
+import { startMispServer, TEST_MISP_KEY, type MispServerOptions, type MispTestServer } from '../../src-main/simulators/misp/index';
+import { labelAt, packageId, stixPackage } from '../../src-main/simulators/taxii/fixtures';
+import { startTaxiiServer, type TaxiiServerOptions, type TaxiiTestServer } from '../../src-main/simulators/taxii/server';
+import type { BlockSource } from '../../src-main/simulators/taxii/store';
 import { serviceWith } from './service';
 import type { FlareService, ServiceOptions } from '../../src-main/core/service';
 import type { LogHub } from '../../src-main/core/log/index';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { stixPackage } from '../../../test/taxii-server/fixtures';
-import { ResponseWriter } from '../../../test/taxii-server/responses';
+import { stixPackage } from '../../simulators/taxii/fixtures';
+import { ResponseWriter } from '../../simulators/taxii/responses';
 import { parseTaxiiMessage } from './parse-messages';
 import type { PollResponse } from './types';
 import { readXml } from './xml-reader';

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TAXII_MESSAGES_DIR } from '../../../test/paths';
-import { validateTaxiiXml } from '../../../test/taxii-server/xsd';
+import { validateTaxiiXml } from '../../simulators/taxii/xsd';
 import { buildCollectionInformationRequest, buildDiscoveryRequest, buildPollFulfillment, buildPollRequest } from './build-messages';
 import { TaxiiProtocolError } from './errors';
 import { parseTaxiiMessage } from './parse-messages';

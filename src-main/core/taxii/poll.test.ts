@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { HTML_400, type FaultRule } from '../../../test/taxii-server/faults';
-import { makeBlocks, packageId, STIX_111 } from '../../../test/taxii-server/fixtures';
-import { startTaxiiServer, type TaxiiServerOptions, type TaxiiTestServer } from '../../../test/taxii-server/server';
+import { HTML_400, type FaultRule } from '../../simulators/taxii/faults';
+import { makeBlocks, packageId, STIX_111 } from '../../simulators/taxii/fixtures';
+import { startTaxiiServer, type TaxiiServerOptions, type TaxiiTestServer } from '../../simulators/taxii/server';
 import { FlareError } from '../errors';
 import { TaxiiHttpError, TaxiiProtocolError, TaxiiTransportError } from './errors';
 import { createHttpTransport } from './http-transport';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sampleEvent } from '../../../../test/misp-server/sample-events';
+import { sampleEvent } from '../../../simulators/misp/sample-events';
 import type { MispEvent, StoredEvent } from '../model';
 import { buildEdit, diffEvent } from './diff';
 

@@ -4,8 +4,8 @@
  */
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mispClientOptions, ROLES, startMispServer, type MispTestServer } from '../../../../test/misp-server/index';
-import { sampleEvent, uuidFor } from '../../../../test/misp-server/sample-events';
+import { mispClientOptions, ROLES, startMispServer, type MispTestServer } from '../../../simulators/misp/index';
+import { sampleEvent, uuidFor } from '../../../simulators/misp/sample-events';
 import { errorFromReply, fieldErrorsOf } from './classify';
 import { MispClient } from './client';
 import {

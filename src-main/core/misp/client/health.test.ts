@@ -6,8 +6,8 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestCa, type KeyAndCert } from '../../../../test/certs/pki';
-import { mispClientOptions, ROLES, startMispServer, TEST_MISP_KEY, type MispTestServer } from '../../../../test/misp-server/index';
-import { sampleEvent } from '../../../../test/misp-server/sample-events';
+import { mispClientOptions, ROLES, startMispServer, TEST_MISP_KEY, type MispTestServer } from '../../../simulators/misp/index';
+import { sampleEvent } from '../../../simulators/misp/sample-events';
 import { MispClient } from './client';
 
 const USER_KEY = 'UserRoleKey00000000000000000000000000003';

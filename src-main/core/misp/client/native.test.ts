@@ -3,8 +3,8 @@
  * observable leaves MISP), tags, publish — including an add that happened but whose answer was lost.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mispClientOptions, OTHER_ORG, ROLES, startMispServer, type MispTestServer } from '../../../../test/misp-server/index';
-import { attribute, sampleEvent, uuidFor } from '../../../../test/misp-server/sample-events';
+import { mispClientOptions, OTHER_ORG, ROLES, startMispServer, type MispTestServer } from '../../../simulators/misp/index';
+import { attribute, sampleEvent, uuidFor } from '../../../simulators/misp/sample-events';
 import type { MispEvent } from '../model';
 import { MispClient } from './client';
 import { MispEventInvalidError, MispPermissionError, MispRejectedError } from './errors';

@@ -4,8 +4,8 @@
  * before anything is uploaded; a numeric id costs no request at all.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { HOME_ORG, OTHER_ORG, TEST_MISP_KEY, mispClientOptions, startMispServer, type MispTestServer } from '../../../../test/misp-server/index';
-import { sampleEvent, sampleStixPackage, uuidFor } from '../../../../test/misp-server/sample-events';
+import { HOME_ORG, OTHER_ORG, TEST_MISP_KEY, mispClientOptions, startMispServer, type MispTestServer } from '../../../simulators/misp/index';
+import { sampleEvent, sampleStixPackage, uuidFor } from '../../../simulators/misp/sample-events';
 import { MispClient } from './client';
 import { MispConfigError, MispSharingGroupError } from './errors';
 import type { MispClientOptions } from './options';

@@ -3,8 +3,8 @@
  * idempotent, replaced on change, and shared at the configured distribution — not the server's default.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { HOME_ORG, OTHER_ORG, TEST_MISP_KEY, mispClientOptions, startMispServer, type MispTestServer } from '../../../../test/misp-server/index';
-import { sampleStixPackage, uuidFor } from '../../../../test/misp-server/sample-events';
+import { HOME_ORG, OTHER_ORG, TEST_MISP_KEY, mispClientOptions, startMispServer, type MispTestServer } from '../../../simulators/misp/index';
+import { sampleStixPackage, uuidFor } from '../../../simulators/misp/sample-events';
 import { MispClient } from './client';
 import { MispUploadUncertainError, MispValidationError } from './errors';
 import { PACKAGE_MARKER } from './stix-mode';

@@ -7,8 +7,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fetch } from 'undici';
 import { readPackage } from '../../stix/index';
-import { HOME_ORG, OTHER_ORG, TEST_MISP_KEY, mispClientOptions, startMispServer, type MispTestServer } from '../../../../test/misp-server/index';
-import { sampleStixPackage, uuidFor } from '../../../../test/misp-server/sample-events';
+import { HOME_ORG, OTHER_ORG, TEST_MISP_KEY, mispClientOptions, startMispServer, type MispTestServer } from '../../../simulators/misp/index';
+import { sampleStixPackage, uuidFor } from '../../../simulators/misp/sample-events';
 import { MispClient } from './client';
 import { MispUploadUncertainError } from './errors';
 import type { MispClientOptions } from './options';

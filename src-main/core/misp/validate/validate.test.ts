@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../../test/paths';
-import { sampleEvent, uuidFor } from '../../../../test/misp-server/sample-events';
+import { sampleEvent, uuidFor } from '../../../simulators/misp/sample-events';
 import {
   checkEvent,
   isMispUuid,

@@ -6,7 +6,7 @@
  *   …
  *   await misp.close();
  */
-import type { MispClientOptions } from '../../src-main/core/misp/client/options';
+import type { MispClientOptions } from '../../core/misp/client/options';
 import type { MispTestServer } from './server';
 import { TEST_MISP_KEY } from './users';
 

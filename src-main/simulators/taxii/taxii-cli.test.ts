@@ -9,16 +9,16 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlareService } from '../../src-main/core/service';
-import { LogHub } from '../../src-main/core/log/index';
-import { startServer } from '../../src-main/headless/server';
-import { REPO_ROOT } from '../paths';
-import { tempConfigDir } from '../support/config-dir';
-import { pkcs12, TestCa } from '../certs/pki';
+import { FlareService } from '../../core/service';
+import { LogHub } from '../../core/log/index';
+import { startServer } from '../../headless/server';
+import { REPO_ROOT } from '../../../test/paths';
+import { tempConfigDir } from '../../../test/support/config-dir';
+import { pkcs12, TestCa } from '../../../test/certs/pki';
 import { makeBlocks, packageId } from './fixtures';
 import { startTaxiiServer, type TaxiiTestServer } from './server';
-import { blockFiles, parseCliTimestamp, writeInside } from '../../src-main/headless/commands/taxii';
-import type { PolledBlock } from '../../src-main/core/taxii/poll';
+import { blockFiles, parseCliTimestamp, writeInside } from '../../headless/commands/taxii';
+import type { PolledBlock } from '../../core/taxii/poll';
 
 const BIN = path.join(REPO_ROOT, 'bin', 'flare-misp.mjs');
 const P12_PASSWORD = 'cli-keystore-secret';

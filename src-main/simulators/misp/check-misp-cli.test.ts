@@ -5,8 +5,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../paths';
-import { tempConfigDir } from '../support/config-dir';
+import { REPO_ROOT } from '../../../test/paths';
+import { tempConfigDir } from '../../../test/support/config-dir';
 import { HOME_ORG, OTHER_ORG, ROLES, startMispServer, TEST_MISP_KEY, type MispTestServer } from './index';
 
 const BIN = path.join(REPO_ROOT, 'bin', 'flare-misp.mjs');

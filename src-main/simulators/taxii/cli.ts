@@ -8,7 +8,7 @@
  *   parent → { type: 'stop' }                                   child exits
  */
 import { blockSeries, type SeriesOptions } from './fixtures';
-import { serveOverIpc } from '../support/ipc-child';
+import { serveOverIpc } from '../ipc-child';
 import { startTaxiiServer, type TaxiiServerOptions, type TaxiiTestServer } from './server';
 
 /** The serialisable subset of TaxiiServerOptions, with blocks described by a synthetic series. */

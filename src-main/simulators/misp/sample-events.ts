@@ -3,7 +3,7 @@
  * indicators, a file object and markings, plus a small STIX 1.1.1 package for upload_stix.
  */
 import { v5 as uuidv5 } from 'uuid';
-import type { MispAttribute, MispEvent, MispObject } from '../../src-main/core/misp/model';
+import type { MispAttribute, MispEvent, MispObject } from '../../core/misp/model';
 
 const NAMESPACE = '76beed5f-7251-457e-8c2a-b45f7b589d3d';
 

@@ -6,8 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { defaultCategory } from '../../src-main/core/misp/validate/describe-types';
-import { isMispUuid } from '../../src-main/core/misp/validate/event';
+import { defaultCategory } from '../../core/misp/validate/describe-types';
+import { isMispUuid } from '../../core/misp/validate/event';
 
 export interface ImportedAttribute {
   uuid: string;

@@ -2,7 +2,7 @@
  * `/attributes/add`, `/attributes/delete` and `/attributes/restSearch` of the MISP test server.
  */
 import { randomUUID } from 'node:crypto';
-import { checkSingleAttribute, describeIssues } from '../../../src-main/core/misp/validate/index';
+import { checkSingleAttribute, describeIssues } from '../../../core/misp/validate/index';
 import { nowSeconds, renderAttribute, type AttributeRecord, type EventRecord } from '../store';
 import { newAttributeRecord } from './capture';
 import { canModify, canSee, errorReply, isObject, jsonBody, saveFail, saveSuccess, type Reply, type RequestContext } from './context';

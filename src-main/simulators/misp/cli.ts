@@ -9,7 +9,7 @@
  *
  * The child exits when its parent goes away (the IPC channel closes), so a benchmark that dies leaves no server.
  */
-import { processUsage, serveOverIpc } from '../support/ipc-child';
+import { processUsage, serveOverIpc } from '../ipc-child';
 import { startMispServer, type MispServerOptions, type MispTestServer } from './index';
 
 /** The serialisable subset of MispServerOptions. */

@@ -3,8 +3,8 @@
  * are dropped, an edit applies only when it is newer (or carries no timestamp), tags are created only by roles
  * with perm_tag_editor.
  */
-import type { MispAttribute, MispObject, MispObjectReference, MispTag } from '../../../src-main/core/misp/model';
-import { checkSingleAttribute, checkSingleObject, describeIssues, isMispUuid } from '../../../src-main/core/misp/validate/index';
+import type { MispAttribute, MispObject, MispObjectReference, MispTag } from '../../../core/misp/model';
+import { checkSingleAttribute, checkSingleObject, describeIssues, isMispUuid } from '../../../core/misp/validate/index';
 import { randomUUID } from 'node:crypto';
 import { nowSeconds, type AttributeRecord, type EventRecord, type ObjectRecord, type ReferenceRecord } from '../store';
 import { isObject, type Json, type RequestContext } from './context';

@@ -10,7 +10,7 @@ import { attachTags, captureAttribute, newAttributeRecord, newObjectRecord } fro
 import { errorReply, saveFail, type Reply, type RequestContext } from './context';
 import { publish } from './events';
 import { importStix, StixImportError } from '../stix-import';
-import { templateFor } from '../../../src-main/core/misp/validate/index';
+import { templateFor } from '../../../core/misp/validate/index';
 
 const DEPENDENCY_HINT = ' Please ask your administrator to check whether the dependencies for STIX are met via the diagnostic tool.';
 

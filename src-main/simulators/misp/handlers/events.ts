@@ -4,8 +4,8 @@
  * newer, an edit that unpublishes unless it says `published: true`.
  */
 import { randomUUID } from 'node:crypto';
-import { checkEvent, describeIssues } from '../../../src-main/core/misp/validate/index';
-import type { MispEvent } from '../../../src-main/core/misp/model';
+import { checkEvent, describeIssues } from '../../../core/misp/validate/index';
+import type { MispEvent } from '../../../core/misp/model';
 import { nowSeconds, renderEvent, type EventRecord } from '../store';
 import { attachTags, captureAttribute, captureObject, captureReferences, editAttribute, editObject } from './capture';
 import {

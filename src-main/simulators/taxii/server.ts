@@ -6,7 +6,8 @@
  * - the HTTP binding checked like OpenTAXII: Content-Type application/xml, X-TAXII-Content-Type and
  *   X-TAXII-Services required, X-TAXII-Protocol and X-TAXII-Accept validated when present, Accept honoured
  *   (406), GET → 405, unknown path → 404;
- * - every request validated against the TAXII 1.1 XSD; an invalid one gets BAD_MESSAGE with in_response_to="0";
+ * - every request validated against the TAXII 1.1 XSD where the validator is installed (xsd.ts); an invalid one
+ *   gets BAD_MESSAGE with in_response_to="0";
  * - windows `(begin, end]` over Timestamp_Labels, content binding filter (UNSUPPORTED_CONTENT), COUNT_ONLY,
  *   result sets paged `partSize` blocks at a time, exact `more` or OpenTAXII's uncounted variant;
  * - scripted faults (faults.ts), including a server whose `more` never ends, and an optional HTTPS listener (pass
@@ -22,7 +23,7 @@ import { FaultScript, type FaultAction, type FaultRule } from './faults';
 import { readRequest, sniffMessageId, type ServerRequest } from './requests';
 import { ResponseWriter, type PrefixStyle } from './responses';
 import { CollectionStore, labelMicros, ResultSets, type BlockSource, type DeliverAs, type ResultSet, type TestBlock, type TestCollection } from './store';
-import { validateTaxiiXml } from './xsd';
+import { taxiiXsd } from './xsd';
 
 export interface TaxiiServerOptions {
   collections?: TestCollection[];
@@ -46,8 +47,13 @@ export interface TaxiiServerOptions {
   strictParts?: boolean;
   /** The Inclusive_End_Timestamp to answer when a request has none (default: none, as OpenTAXII). */
   inclusiveEndWhenMissing?: string;
-  /** Validate every request against the XSD. Default true. */
+  /**
+   * Validate every request against the XSD. Default true: where the validator is not installed (a shipped copy
+   * has no xmllint-wasm) requests go unchecked and `log` says so once.
+   */
   validateRequests?: boolean;
+  /** Where the server's one notice goes (XSD validation unavailable). Default stderr. */
+  log?: (line: string) => void;
   /** Require HTTP basic authentication; without it the answer is UNAUTHORIZED (in_response_to "0"). */
   basicAuth?: { username: string; password: string };
   faults?: FaultRule[];
@@ -115,6 +121,8 @@ export async function startTaxiiServer(options: TaxiiServerOptions = {}): Promis
   const deliverAs = options.deliverAs ?? 'xml';
   const writer = new ResponseWriter(options.prefix ?? 'taxii_11');
   const validate = options.validateRequests ?? true;
+  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  let xsdNoticeGiven = false;
   const recordBodies = options.recordBodies ?? true;
   const collections = new Map<string, CollectionStore>();
   for (const c of options.collections ?? [{ name: options.collection ?? 'ais', blocks: options.blocks ?? [] }]) {
@@ -188,8 +196,13 @@ export async function startTaxiiServer(options: TaxiiServerOptions = {}): Promis
     if (/<!DOCTYPE/i.test(body)) {
       return { answer: statusAnswer('0', 'BAD_MESSAGE', { message: 'Request was not schema valid: DOCTYPE is not allowed' }) };
     }
-    if (validate) {
-      const result = await validateTaxiiXml(body);
+    const xsd = validate ? await taxiiXsd() : undefined;
+    if (xsd && !xsd.validate && !xsdNoticeGiven) {
+      xsdNoticeGiven = true;
+      log(`TAXII simulator: requests are not checked against the TAXII 1.1 XSD (${xsd.reason})`);
+    }
+    if (xsd?.validate) {
+      const result = await xsd.validate(body);
       record.xsdValid = result.valid;
       if (!result.valid) {
         record.xsdErrors = result.errors;
