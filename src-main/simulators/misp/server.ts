@@ -17,6 +17,7 @@ import { addEvent, deleteEvent, editEvent, publishEvent, restSearchEvents, viewE
 import { addTag, getVersion, viewMe } from './handlers/misc';
 import { indexSharingGroups, makeSharingGroups, visibleSharingGroupIds, type TestSharingGroupInit } from './handlers/sharing-groups';
 import { uploadStix } from './handlers/upload-stix';
+import { eventIndexPage, eventViewPage, loginPage, type Page } from './pages';
 import { MispStore, renderEvent, type EventRecord } from './store';
 import { makeUsers, type TestRole, type TestUser, type TestUserInit } from './users';
 
@@ -77,6 +78,15 @@ export interface MispServerOptions {
    * stands for an instance that cannot (e.g. the file is missing from its attachment store). Default true.
    */
   attachmentsInView?: boolean;
+  /**
+   * Demo mode: a browser (a request that does not ask for JSON) gets the read-only pages `GET /events/index` and
+   * `GET /events/view/<id>` without a session (pages.ts), `/` leads there; every other browser request still goes
+   * to the login page, and the API still wants its key. Default false: like MISP, every browser request without
+   * a session is redirected to /users/login.
+   */
+  demo?: boolean;
+  /** The port to listen on (127.0.0.1). Default 0: a free one. */
+  port?: number;
 }
 
 export interface RequestLogEntry {
@@ -193,6 +203,14 @@ export async function startMispServer(options: MispServerOptions = {}): Promise<
     res.end(req.method === 'HEAD' ? undefined : body);
   };
 
+  /** The demo's pages; undefined for every other path (which then redirects like MISP). */
+  const browserPage = (key: string, args: string[]): Page | undefined => {
+    if (key === 'events/index' && args.length === 0) return eventIndexPage(store);
+    if (key === 'events/view' && args.length === 1) return eventViewPage(store, args[0], sharingGroups);
+    if (key === 'users/login') return loginPage();
+    return undefined;
+  };
+
   /** Applies a fault; true when the request is finished (answered, hung up or hanging). */
   const apply = async (fault: Fault | undefined, req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry): Promise<boolean> => {
     if (!fault) return false;
@@ -231,7 +249,14 @@ export async function startMispServer(options: MispServerOptions = {}): Promise<
     let reply: Reply;
     const route = ROUTES[key];
     if (!isRest(req, path)) {
-      reply = { status: 302, headers: { Location: '/users/login' } };
+      const page = options.demo && (method === 'GET' || method === 'HEAD') ? browserPage(key, args) : undefined;
+      if (page) {
+        entry.status = page.status;
+        res.writeHead(page.status, { ...page.headers, 'Content-Length': String(Buffer.byteLength(page.body)) });
+        res.end(method === 'HEAD' ? undefined : page.body);
+        return;
+      }
+      reply = { status: 302, headers: { Location: path === '/' && options.demo ? '/events/index' : '/users/login' } };
     } else {
       const user = findUser(req, users);
       if (!user || !user.role.perm_auth) {
@@ -295,7 +320,7 @@ export async function startMispServer(options: MispServerOptions = {}): Promise<
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
 
