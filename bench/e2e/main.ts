@@ -1,9 +1,9 @@
 /**
- * End-to-end benchmark: N AIS-like packages (bench/lib/ais-feed.ts, ~8 KB each) from the TAXII test server
- * (1,000 blocks per result part) through one `flare-misp poll --process-type stixToMisp` to the MISP test server
- * answering every request 20 ms late — three processes besides this one: the TAXII server (taxii-child.ts), the
- * MISP server (src-main/simulators/misp/cli.ts) and the poll (bin/flare-misp.mjs, native import mode, concurrency 8), each
- * case on a fresh config folder, tracker and MISP.
+ * End-to-end benchmark: N AIS-like packages (src-main/simulators/taxii/ais-feed.ts, ~8 KB each) from the TAXII test
+ * server (1,000 blocks per result part) through one `flare-misp poll --process-type stixToMisp` to the MISP test
+ * server answering every request 20 ms late — three processes besides this one: the TAXII server (taxii-child.ts),
+ * the MISP server (src-main/simulators/misp/cli.ts) and the poll (bin/flare-misp.mjs, native import mode,
+ * concurrency 8), each case on a fresh config folder, tracker and MISP.
  *
  * The poll child's memory: rss-report.mjs is loaded into it with `node --import`; it samples its own RSS every
  * 250 ms and, on exit, writes its peak RSS as the kernel counts it (process.resourceUsage().maxRSS, VmHWM) and its
@@ -21,7 +21,8 @@
  * FLARE_BENCH_E2E_PART_SIZE (1000), FLARE_BENCH_E2E_LATENCY_MS (20), FLARE_BENCH_E2E_CONCURRENCY (8),
  * FLARE_BENCH_E2E_PROFILE (1: run the poll child with --cpu-prof and print where its time went),
  * FLARE_BENCH_E2E_PHASES (1: run phases.ts — the same service from the sources, with timing around its phases —
- * instead of the CLI), FLARE_BENCH_E2E_EXPERIMENT (with PHASES: see phases.ts), FLARE_BENCH_E2E_HEAP_AT (with PHASES: a heap snapshot once this share is uploaded, e.g. 0.8),
+ * instead of the CLI), FLARE_BENCH_E2E_HEAP_AT (with PHASES: a heap snapshot once this share is uploaded, e.g. 0.8),
+ * FLARE_BENCH_E2E_NODE_FLAGS (node/V8 flags for the poll child only, e.g. "--max-old-space-size=512"),
  * FLARE_BENCH_E2E_TIMEOUT_S (per case; default 120 s + 0.1 s per package), FLARE_BENCH_E2E_KEEP (1: keep the
  * temp folders).
  */
@@ -418,8 +419,8 @@ async function runCase(n: number): Promise<CaseResult> {
     console.log(`  check: ${problems.length ? `FAILED — ${problems.join('; ')}` : 'MISP holds exactly N events, the run says Success with N uploaded'}`);
 
     if (PHASES && existsSync(phasesFile)) {
-      const ph = JSON.parse(readFileSync(phasesFile, 'utf8')) as { wallMs: number; phases: Record<string, { ms: number; count: number; maxMs: number }>; experiments: string[]; snapshot?: string };
-      console.log(`  phases (FLARE_BENCH_E2E_PHASES=1: the sources through tsx, prototypes wrapped${ph.experiments.length ? `, experiments: ${ph.experiments.join(', ')}` : ''}; ${f1(ph.wallMs / 1000)} s in the poll):`);
+      const ph = JSON.parse(readFileSync(phasesFile, 'utf8')) as { wallMs: number; phases: Record<string, { ms: number; count: number; maxMs: number }>; snapshot?: string };
+      console.log(`  phases (FLARE_BENCH_E2E_PHASES=1: the sources through tsx, prototypes wrapped; ${f1(ph.wallMs / 1000)} s in the poll):`);
       for (const [name, p] of Object.entries(ph.phases)) {
         console.log(`    ${name.padEnd(82)} ${f1(p.ms / 1000).padStart(7)} s  ${String(p.count).padStart(6)}×  avg ${f2(p.ms / p.count).padStart(8)} ms  max ${f0(p.maxMs).padStart(6)} ms`);
       }

@@ -5,10 +5,7 @@
  * packages, waiting for an upload slot, waiting for the next block from the poll iterator), each upload task
  * (build, tracker appends by outcome, MISP upsert) — and optionally a heap snapshot once a share of the packages is
  * uploaded. main.ts runs it instead of the CLI with FLARE_BENCH_E2E_PHASES=1 (FLARE_BENCH_E2E_HEAP_AT=0.8 for the
- * snapshot). FLARE_BENCH_E2E_EXPERIMENT (comma-separated) tries a change without touching src-main, to measure what a
- * fix would give: `flatten-listed` stores the run record's per-package strings and the run's uuid → package id
- * map as copies (not V8 slices of the package's document, which keep the whole document alive), `head-as-get` sends the upsert's existence check as GET instead of HEAD (undici closes the
- * connection after every HEAD). Prints the run record as JSON on stdout like `flare-misp poll --json`; the timings go to
+ * snapshot). Prints the run record as JSON on stdout like `flare-misp poll --json`; the timings go to
  * FLARE_BENCH_E2E_PHASES_FILE.
  *
  *   node --import tsx bench/e2e/phases.ts --config-dir DIR
@@ -18,7 +15,6 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { BoundedRunner } from '../../src-main/core/async/bounded';
 import { LogHub } from '../../src-main/core/log/index';
-import { MispHttp } from '../../src-main/core/misp/client/http';
 import { MispDestination } from '../../src-main/core/pipeline/destination';
 import { Run } from '../../src-main/core/pipeline/run';
 import { FlareService } from '../../src-main/core/service';
@@ -69,7 +65,7 @@ run.takeBlock = async function (this: unknown, ...args: unknown[]) {
 wrap(BoundedRunner.prototype, 'submit', 'producer: waiting for a free upload slot (submit)');
 wrap(run, 'upload', 'task: one upload, whole (build → intent → upsert → outcome)');
 wrap(MispDestination.prototype, 'build', 'task: build the MISP event (sync)');
-wrap(MispDestination.prototype, 'upsert', 'task: MISP upsert (HEAD + add, 2 × latency)');
+wrap(MispDestination.prototype, 'upsert', 'task: MISP upsert (GET + add, 2 × latency)');
 wrap(Tracker.prototype, 'append', (args) => `task: tracker append "${(args[0] as TrackRecord).outcome ?? 'batch'}" (group commit + fsync)`);
 
 let uploaded = 0;
@@ -87,36 +83,6 @@ MispDestination.prototype.upsert = async function (this: MispDestination, ...arg
   return r;
 };
 
-const experiments = new Set((process.env.FLARE_BENCH_E2E_EXPERIMENT ?? '').split(',').filter(Boolean));
-/** A flat copy of a string: a V8 sliced string keeps its whole parent (here: the package's XML) alive. */
-const flat = (s: unknown) => (typeof s === 'string' ? Buffer.from(s, 'utf8').toString('utf8') : s);
-if (experiments.has('flatten-listed')) {
-  // The run's uuid → package id map (Run.uuidsInRun) keeps them for the whole run too.
-  class FlatMap extends Map<unknown, unknown> {
-    override set(k: unknown, v: unknown) {
-      return super.set(flat(k), flat(v));
-    }
-  }
-  const upload = run.upload as AnyFn;
-  run.upload = function (this: { uuidsInRun: Map<unknown, unknown> }, ...args: unknown[]) {
-    if (!(this.uuidsInRun instanceof FlatMap)) this.uuidsInRun = new FlatMap(this.uuidsInRun);
-    return (upload as (...a: unknown[]) => unknown).apply(this, args);
-  };
-  const listPackage = run.listPackage as AnyFn;
-  run.listPackage = function (this: unknown, outcome: Record<string, unknown>) {
-    const copy: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(outcome)) copy[k] = flat(v);
-    return (listPackage as (o: unknown) => unknown).call(this, copy);
-  };
-}
-if (experiments.has('head-as-get')) {
-  const send = MispHttp.prototype.send;
-  MispHttp.prototype.send = function (this: MispHttp, request: Parameters<MispHttp['send']>[0]) {
-    if (request.method !== 'HEAD') return send.call(this, request);
-    return send.call(this, { ...request, method: 'GET' }).then((r) => ({ ...r, body: undefined, text: '' }));
-  };
-}
-
 const hub = new LogHub({ level: 'warn' });
 const service = new FlareService({ configDir, mode: 'headless', version: '0.0.0-bench', hub });
 service.start();
@@ -130,6 +96,6 @@ try {
   await hub.close();
 }
 const wallMs = performance.now() - t0;
-if (out) writeFileSync(out, JSON.stringify({ wallMs, phases, experiments: [...experiments], ...(snapshot && { snapshot }) }));
+if (out) writeFileSync(out, JSON.stringify({ wallMs, phases, ...(snapshot && { snapshot }) }));
 process.stdout.write(`${JSON.stringify(record)}\n`);
 process.exitCode = record.status === 'Success' ? 0 : 1;

@@ -111,11 +111,11 @@ describe('MISP errors over sockets', () => {
   });
 
   it('server: a lasting 500 gives up after the bounded attempts with a server error', async () => {
-    misp.setFaults([{ method: 'HEAD', fault: { kind: 'status', status: 500 } }]);
+    misp.setFaults([{ method: 'GET', path: '/events/view', fault: { kind: 'status', status: 500 } }]);
     const error = await client({ retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 4 } }).upsert(sampleEvent('down')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MispServerError);
     expect(error).toMatchObject({ status: 500, retryable: true });
-    expect(misp.count('HEAD /events/view')).toBe(3);
+    expect(misp.count('GET /events/view')).toBe(3);
   });
 
   it('server: 503 with Retry-After is retried', async () => {
@@ -124,16 +124,16 @@ describe('MISP errors over sockets', () => {
   });
 
   it('timeout: an answer that never comes ends at the deadline and is retried', async () => {
-    misp.setFaults([{ method: 'HEAD', fault: { kind: 'timeout' }, times: 1 }]);
+    misp.setFaults([{ method: 'GET', path: '/events/view', fault: { kind: 'timeout' }, times: 1 }]);
     const result = await client({ timeoutMs: 300 }).upsert(sampleEvent('timeout-once'));
     expect(result).toMatchObject({ outcome: 'created', attempts: 2 });
   });
 
   it('timeout: when MISP never answers, the error says so', async () => {
-    misp.setFaults([{ method: 'HEAD', fault: { kind: 'timeout' } }]);
+    misp.setFaults([{ method: 'GET', path: '/events/view', fault: { kind: 'timeout' } }]);
     const error = await client({ timeoutMs: 200, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 2 } }).upsert(sampleEvent('timeout')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MispTimeoutError);
-    expect(misp.count('HEAD /events/view')).toBe(2);
+    expect(misp.count('GET /events/view')).toBe(2);
   });
 
   it('slow: an answer slower than usual but inside the deadline is fine', async () => {
@@ -142,7 +142,7 @@ describe('MISP errors over sockets', () => {
   });
 
   it('network: a reset connection is retried', async () => {
-    misp.setFaults([{ method: 'HEAD', fault: { kind: 'reset' }, times: 1 }]);
+    misp.setFaults([{ method: 'GET', path: '/events/view', fault: { kind: 'reset' }, times: 1 }]);
     expect((await client().upsert(sampleEvent('reset'))).attempts).toBe(2);
   });
 

@@ -43,7 +43,7 @@ describe('native mode upsert', () => {
     misp.resetCounters();
     const second = await c.upsert(event);
     expect(second).toMatchObject({ outcome: 'duplicate', published: true, publishedNow: false });
-    expect(misp.requests.map((r) => r.route)).toEqual(['HEAD /events/view', 'GET /events/view']);
+    expect(misp.requests.map((r) => r.route)).toEqual(['GET /events/view']);
     expect(misp.record(event.uuid)?.publishCount).toBe(1);
   });
 
@@ -165,8 +165,8 @@ describe('native mode upsert', () => {
       const event = sampleEvent(`exists-${status}`);
       const c = new MispClient(mispClientOptions(other, { publish: false }));
       await c.upsert(event);
-      // Make the HEAD pre-check miss once, as when a parallel writer adds the event between HEAD and POST.
-      other.setFaults([{ method: 'HEAD', path: '/events/view', fault: { kind: 'status', status: 404, json: {} }, times: 1 }]);
+      // Make the existence check miss once, as when a parallel writer adds the event between the check and POST.
+      other.setFaults([{ method: 'GET', path: '/events/view', fault: { kind: 'status', status: 404, json: {} }, times: 1 }]);
       const changed = { ...event, info: `${event.info} v2` };
       const result = await c.upsert(changed);
       expect(result).toMatchObject({ outcome: 'updated', alreadyExisted: true });

@@ -2,11 +2,11 @@
  * Native mode: put one converted event into MISP so that MISP ends up holding exactly that event, whatever state it
  * was in before — absent, identical, older, or added by an earlier run that stopped before publishing.
  *
- *   HEAD /events/view/{uuid} → absent:  POST /events/add
- *                            → present: GET /events/view/{uuid}, diff by uuid
- *                                         → unchanged: duplicate
- *                                         → changed:   POST /events/edit/{uuid} (newer timestamp, vanished pieces
- *                                                      soft-deleted, tags in line)
+ *   GET /events/view/{uuid} → absent:  POST /events/add
+ *                           → present: diff by uuid
+ *                                        → unchanged: duplicate
+ *                                        → changed:   POST /events/edit/{uuid} (newer timestamp, vanished pieces
+ *                                                     soft-deleted, tags in line)
  *   then, when configured and the event is not published: POST /events/publish/{uuid}
  *
  * Every step re-reads MISP's state, so the whole operation can simply be run again after a failure.
@@ -94,13 +94,6 @@ function notKept(sent: MispEvent, answer: StoredEvent): string[] {
   return [...wantedUuids(sent)].filter((u) => !kept.has(u)).map((u) => `MISP did not keep ${u} (its uuid may belong to another event, or MISP's validation dropped it).`);
 }
 
-async function head(http: MispHttp, uuid: string): Promise<boolean> {
-  const reply = await http.send({ method: 'HEAD', path: `events/view/${uuid}` });
-  if (reply.status === 200) return true;
-  if (reply.status === 404) return false;
-  throw errorFromReply(reply, `HEAD /events/view/${uuid}`);
-}
-
 async function fetchEvent(http: MispHttp, uuid: string): Promise<StoredEvent | undefined> {
   try {
     const body = await http.callJson({ method: 'GET', path: `events/view/${uuid}` });
@@ -121,7 +114,11 @@ export async function upsertOnce(ctx: UpsertContext, event: MispEvent, warnings:
   const uuid = event.uuid;
   let alreadyExisted = false;
 
-  if (!(await head(http, uuid))) {
+  // The existence check is a GET, not a HEAD: undici closes the connection after every HEAD (to cope with servers
+  // that send a body anyway), which cost a new connection per package; and an event that exists is the one the
+  // diff needs, so it is not fetched twice.
+  let stored = await fetchEvent(http, uuid);
+  if (!stored) {
     const body = { Event: { ...event, published: false } };
     const reply = await http.send({ method: 'POST', path: 'events/add', json: body });
     if (reply.status >= 200 && reply.status < 300 && isObject(reply.body) && isObject(reply.body.Event)) {
@@ -138,11 +135,11 @@ export async function upsertOnce(ctx: UpsertContext, event: MispEvent, warnings:
       return publishIfWanted(ctx, result);
     }
     if (!isAlreadyExistsAnswer(reply)) throw errorFromReply(reply, 'POST /events/add');
-    // Another writer (an earlier run that stopped, a parallel process) added it since our HEAD: update it instead.
+    // Another writer (an earlier run that stopped, a parallel process) added it since our GET: update it instead.
     alreadyExisted = true;
+    stored = await fetchEvent(http, uuid);
   }
 
-  const stored = await fetchEvent(http, uuid);
   if (!stored && alreadyExisted) {
     // MISP knows the uuid (its add said so) but will not show it to us: another organisation's event.
     throw new MispRejectedError(`MISP already holds an event ${uuid} that this key's organisation may not see, so it cannot be created or updated.`, {
