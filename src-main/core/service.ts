@@ -34,6 +34,7 @@ import { checkTaxiiHealth } from './taxii/health';
 import { isStixError, readPackages } from './stix/index';
 import { buildEvent, summarizeReport } from './misp/convert/event/index';
 import type { Logger } from './log/types';
+import { preferCompactHeap } from './runtime/heap';
 
 export interface ServiceOptions {
   configDir: string;
@@ -110,6 +111,7 @@ export class FlareService implements AdminApi {
 
   /** Loads the configuration and starts what it configures. A bad configuration is reported, not fatal. */
   start(): void {
+    preferCompactHeap();
     this.log.info(`FLARE MISP ${this.options.version} (${this.options.mode}) starting; config folder ${this.options.configDir}${this.options.configDirReason ? ` (from ${this.options.configDirReason})` : ''}`);
     try {
       this.store = new ConfigStore(this.options.configDir, this.options.env ?? process.env, this.options.secrets);
