@@ -1,6 +1,7 @@
 /**
  * Run history: the last 1,000 runs in `<data dir>/runs/index.json` (summaries, newest last, with the next run id so
- * ids keep growing across restarts), each run's per-package outcomes in `<data dir>/runs/<id>.json`. A run is
+ * ids keep growing across restarts), each run's per-package outcomes in `<data dir>/runs/<id>.packages.ndjson`
+ * (outcome-log.ts, written while the run goes; earlier versions kept them in `<id>.json`, still read). A run is
  * written when it starts and when it ends; one found still "running" at start-up was cut off by a stopped process.
  */
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -9,6 +10,7 @@ import type { RunRecord } from '../../../shared/api';
 import { FlareError } from '../errors';
 import type { Logger } from '../log/types';
 import { readJsonFile, writeJsonFile } from './json-file';
+import { OutcomeLog } from './outcome-log';
 
 export const KEPT_RUNS = 1000;
 
@@ -48,18 +50,26 @@ export class RunHistory {
     return id;
   }
 
-  /** Records the run (started, or finished with its packages); resolves once on disk. */
+  /** Where the run's per-package outcomes go while it runs. */
+  outcomeLog(id: number, log: Logger): OutcomeLog {
+    mkdirSync(this.dir, { recursive: true });
+    return new OutcomeLog(path.join(this.dir, `${id}.packages.ndjson`), log);
+  }
+
+  /** Records the run's summary (started, or finished); resolves once on disk. Its packages are in its outcome log. */
   async save(run: RunRecord): Promise<void> {
-    const { packages, ...summary } = run;
+    const { packages: _packages, ...summary } = run;
     const runs = this.data.runs.filter((r) => r.id !== run.id);
     runs.push(summary);
     runs.sort((a, b) => a.id - b.id);
     const dropped = runs.splice(0, Math.max(0, runs.length - KEPT_RUNS));
     this.data = { ...this.data, runs };
     mkdirSync(this.dir, { recursive: true });
-    if (packages !== undefined) await writeJsonFile(path.join(this.dir, `${run.id}.json`), run);
     await this.persist();
-    for (const d of dropped) rmSync(path.join(this.dir, `${d.id}.json`), { force: true });
+    for (const d of dropped) {
+      rmSync(path.join(this.dir, `${d.id}.packages.ndjson`), { force: true });
+      rmSync(path.join(this.dir, `${d.id}.json`), { force: true });
+    }
   }
 
   private persist(): Promise<void> {
@@ -84,6 +94,8 @@ export class RunHistory {
   get(id: number): RunRecord {
     const summary = this.data.runs.find((r) => r.id === id);
     if (!summary) throw new FlareError('run_not_found', `There is no run ${id} in the history.`, { hint: `The last ${KEPT_RUNS} runs are kept; list them with flare-misp runs.` });
+    const packages = OutcomeLog.read(path.join(this.dir, `${id}.packages.ndjson`));
+    if (packages) return { ...summary, packages };
     try {
       const full = JSON.parse(readFileSync(path.join(this.dir, `${id}.json`), 'utf8')) as RunRecord;
       return { ...full, ...summary, packages: full.packages ?? [] };

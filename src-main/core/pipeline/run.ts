@@ -29,9 +29,9 @@ import { cursorKey, type CursorStore } from './cursors';
 import type { MispDestination, UploadOutcome } from './destination';
 import type { Quarantine } from './quarantine';
 import { savePackageXml } from './xml-output';
+import type { OutcomeLog } from './outcome-log';
 
 /** Per-package outcomes kept in a run's record (the counts cover all). */
-const LISTED_PACKAGES = 100_000;
 /** A first run over a longer window asks the server how much it holds before it starts. */
 const ESTIMATE_AFTER_MS = 7 * 24 * 3600 * 1000;
 /** How often progress is pushed to the UIs at most. */
@@ -54,6 +54,8 @@ export interface RunContext {
   now?: () => Date;
   /** The transport to the feed (tests); default from the configuration. */
   transport?: TaxiiTransport;
+  /** Where the per-package outcomes go (kept on disk, not in memory). */
+  outcomes: OutcomeLog;
 }
 
 export interface RunRequest {
@@ -77,11 +79,13 @@ export class Run {
   /** Every line of the run, the TAXII and MISP clients' too, carries the run id and the feed. */
   private readonly logContext: LogContext;
   private readonly runner: BoundedRunner;
-  private readonly packages: RunPackageOutcome[] = [];
-  private omitted = 0;
   private readonly inFlight = new Map<string, Promise<void>>();
-  /** Event uuids claimed in this run, by package id (two ids that derive one uuid must not fight). */
-  private readonly uuidsInRun = new Map<string, string>();
+  /**
+   * Event uuids claimed by uploads whose "uploading" record is not written yet, by package id (two ids that derive
+   * one uuid must not fight). Once written, the tracker's uuid index answers, so this holds only the uploads in
+   * flight, not every package of a long run.
+   */
+  private readonly uuidsClaimed = new Map<string, string>();
   /** Packages (id and hash) that failed in this run: a second copy (the feed's, after the quarantine's) waits. */
   private readonly failedInRun = new Set<string>();
   private settings: EventSettings | undefined;
@@ -132,9 +136,11 @@ export class Run {
     }
     run.finishedAt = this.now().toISOString();
     run.durationMs = Date.now() - started;
+    const { outcomes } = this.ctx;
+    await outcomes.flush();
+    if (outcomes.problem) this.warnings.add(`The per-package list is incomplete: ${outcomes.problem}.`);
     if (this.warnings.size) run.warnings = [...this.warnings];
-    run.packages = this.packages;
-    if (this.omitted) run.packagesOmitted = this.omitted;
+    if (outcomes.omitted) run.packagesOmitted = outcomes.omitted;
     delete run.progress;
     this.log.info(`Processing events: ${run.status}`);
     this.log.info(JSON.stringify(oldRunJson(run)));
@@ -408,8 +414,12 @@ export class Run {
           await this.quarantineFailure(packageId, pkg, base, source, new FlareError('event_uuid_collision', `${packageId} would become the same MISP event (${uuid}) as ${rival}: their ids end in the same UUID.`, { hint: 'The feed gives two packages one UUID; ask its provider which is right. The first one stays in MISP; this one waits here.' }));
           return;
         }
-        this.uuidsInRun.set(uuid, packageId);
-        await tracker.append({ ...base, outcome: 'uploading', mispEventUuid: uuid });
+        this.uuidsClaimed.set(uuid, packageId);
+        try {
+          await tracker.append({ ...base, outcome: 'uploading', mispEventUuid: uuid });
+        } finally {
+          this.uuidsClaimed.delete(uuid);
+        }
         result = await destination.upsert(built);
       } else {
         await tracker.append({ ...base, outcome: 'uploading' });
@@ -448,8 +458,8 @@ export class Run {
 
   /** Another package that already owns (or owns in this run) the MISP event uuid this one would get. */
   private rivalFor(uuid: string, packageId: string): string | undefined {
-    const inRun = this.uuidsInRun.get(uuid);
-    if (inRun !== undefined && inRun !== packageId) return inRun;
+    const claimed = this.uuidsClaimed.get(uuid);
+    if (claimed !== undefined && claimed !== packageId) return claimed;
     return this.ctx.tracker.packagesForEventUuid(uuid).find((p) => p !== packageId);
   }
 
@@ -498,8 +508,7 @@ export class Run {
   }
 
   private listPackage(outcome: RunPackageOutcome): void {
-    if (this.packages.length < LISTED_PACKAGES) this.packages.push(outcome);
-    else this.omitted++;
+    this.ctx.outcomes.add(outcome);
   }
 
   private progress(): NonNullable<RunRecord['progress']> {

@@ -14,6 +14,7 @@ import type { TaxiiTransport } from '../taxii/transport';
 import { Tracker, type TrackerFs } from '../tracker/index';
 import { CursorStore } from './cursors';
 import { MispDestination } from './destination';
+import { OutcomeLog } from './outcome-log';
 import { RunHistory } from './history';
 import { Quarantine, type QuarantineEntry } from './quarantine';
 import { Run } from './run';
@@ -171,6 +172,7 @@ export class Runs {
       } catch (e) {
         return this.failedBeforeStart(record, e);
       }
+      const outcomes = stores.history.outcomeLog(id, this.options.log.child('run'));
       const run = new Run(
         {
           config,
@@ -183,6 +185,7 @@ export class Runs {
           signal: abort.signal,
           ...(this.options.now && { now: this.options.now }),
           ...(this.options.transport && { transport: this.options.transport }),
+          outcomes,
         },
         { processType: request.processType, collection, feed, ...(request.retryOnly && { retryOnly: request.retryOnly }) },
         record,
@@ -192,7 +195,7 @@ export class Runs {
       const finished = await run.execute();
       await this.refreshTrackerStats();
       await stores.history.save(finished).catch((e: unknown) => this.options.log.error(`The run history could not be written: ${errorMessage(e)}`));
-      return finished;
+      return { ...finished, packages: OutcomeLog.read(outcomes.file) ?? [] };
     })().finally(() => {
       this.active.delete(key);
       this.aborts.delete(abort);
