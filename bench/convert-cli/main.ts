@@ -1,8 +1,8 @@
 /**
- * Whole-process benchmark: `flare-misp convert FILE --out DIR` of one STIX 1.1.1 package with 10,000 indicators
- * (the synthetic AIS feed's shape, bench/lib/ais-feed.ts), run as a child process the way a user runs it —
- * `node bin/flare-misp.mjs convert …`, whatever that file does to start (a bundle, or the sources) — and timed from
- * spawn to exit. For comparison: misp-stix (MISP's own Python converter) took 15–21 s for such a file on the
+ * Whole-process benchmark: `flare-misp convert FILE --out DIR` of one STIX 1.1.1 package with 10,000 indicators (the
+ * synthetic AIS feed's shape, src-main/simulators/taxii/ais-feed.ts), run as a child process the way a user runs it
+ * — `node bin/flare-misp.mjs convert …`, whatever that file does to start (a bundle, or the sources) — and timed
+ * from spawn to exit. For comparison: misp-stix (MISP's own Python converter) took 15–21 s for such a file on the
  * development machine; the target is 10× faster (≤ 1.5–2.1 s).
  *
  * One unmeasured run first (it may build the CLI bundle, and warms the file cache), then FLARE_BENCH_CLI_RUNS (5)
@@ -17,7 +17,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync }
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { aisPackage } from '../lib/ais-feed';
+import { aisPackage } from '../../src-main/simulators/taxii/ais-feed';
 import { envNumber, machine, MB, printMachine, writeResults } from '../lib/measure';
 
 const INDICATORS = envNumber('FLARE_BENCH_CLI_INDICATORS', 10_000);

@@ -1,9 +1,9 @@
 /**
  * Conversion benchmark: the whole way from STIX bytes to the MISP event JSON that is sent — read the packages
  * (readPackages), build each event (buildEvent: CybOX mapping, markings, policy, constructs, MISP-like check) and
- * serialise it — for the corpus and for the synthetic AIS feed (bench/lib/ais-feed.ts), with, in the same run and
- * interleaved, fast-xml-parser's bare parse of the same bytes and the reader alone (to tell reading from building).
- * Target: conversion ≥ 60% of bare-parse throughput.
+ * serialise it — for the corpus and for the synthetic AIS feed (src-main/simulators/taxii/ais-feed.ts), with, in the
+ * same run and interleaved, fast-xml-parser's bare parse of the same bytes and the reader alone (to tell reading
+ * from building). Target: conversion ≥ 60% of bare-parse throughput.
  * Prints MB/s and packages/s; writes bench/results/convert.json.
  *
  * Knobs (environment): FLARE_BENCH_CONVERT_PACKAGES (500), FLARE_BENCH_CONVERT_INDICATORS (20),
@@ -20,7 +20,7 @@ import { FlareError } from '../../src-main/core/errors';
 import { buildEvent } from '../../src-main/core/misp/convert/event/index';
 import { readPackages } from '../../src-main/core/stix';
 import { CORPUS_DIR, filesUnder } from '../../test/paths';
-import { aisFeed } from '../lib/ais-feed';
+import { aisFeed } from '../../src-main/simulators/taxii/ais-feed';
 import { bareParsePass, envNumber as env, machine, MB, measure, measureRow, printMachine, writeResults, type Measure } from '../lib/measure';
 
 const PACKAGES = env('FLARE_BENCH_CONVERT_PACKAGES', 500);

@@ -12,7 +12,7 @@ import { FlareError } from '../../src-main/core/errors';
 import { buildEvent, eventJson, summarizeReport } from '../../src-main/core/misp/convert/event/index';
 import { readPackages } from '../../src-main/core/stix';
 import { CORPUS_DIR, filesUnder } from '../../test/paths';
-import { aisFeed } from '../lib/ais-feed';
+import { aisFeed } from '../../src-main/simulators/taxii/ais-feed';
 
 const out = process.argv[2];
 const corpus = process.argv[3] ?? CORPUS_DIR;

@@ -8,7 +8,7 @@ import { FlareError } from '../../src-main/core/errors';
 import { buildEvent } from '../../src-main/core/misp/convert/event/index';
 import { readPackages } from '../../src-main/core/stix';
 import { CORPUS_DIR, filesUnder } from '../../test/paths';
-import { aisFeed } from '../lib/ais-feed';
+import { aisFeed } from '../../src-main/simulators/taxii/ais-feed';
 
 const which = process.argv[2] ?? 'both';
 const passes = Number(process.argv[3] ?? 10);

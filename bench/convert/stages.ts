@@ -16,7 +16,7 @@ import { decodeBytes } from '../../src-main/core/stix/xml/decode';
 import { parseXml } from '../../src-main/core/stix/xml/parse';
 import { blankXmlDeclaration, unwrapContent } from '../../src-main/core/stix/xml/unwrap';
 import { CORPUS_DIR, filesUnder } from '../../test/paths';
-import { aisFeed } from '../lib/ais-feed';
+import { aisFeed } from '../../src-main/simulators/taxii/ais-feed';
 
 const which = process.argv[2] ?? 'feed';
 const passes = Number(process.argv[3] ?? 7);

@@ -12,7 +12,7 @@ import { ConversionReport } from '../../src-main/core/misp/convert/contract';
 import { coverageOfPackages, formatCoverage, mapPackageObservables } from '../../src-main/core/misp/convert/observables/coverage';
 import { isStixError, readPackages, type ExtractedPackage } from '../../src-main/core/stix';
 import { CORPUS_DIR, filesUnder } from '../../test/paths';
-import { aisFeed } from '../lib/ais-feed';
+import { aisFeed } from '../../src-main/simulators/taxii/ais-feed';
 import { envNumber as env, machine, MB, measure, printMachine, writeResults } from '../lib/measure';
 
 const PACKAGES = env('FLARE_BENCH_COVERAGE_PACKAGES', 300);

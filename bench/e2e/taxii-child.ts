@@ -1,14 +1,14 @@
 /**
- * The TAXII test server in its own process, serving an AIS-like feed (bench/lib/ais-feed.ts) generated on demand —
- * the server never holds the feed, only the labels. Like src-main/simulators/taxii/cli.ts (which serves the smaller
- * fixtures.ts packages): fork it with `--import tsx`, send `start`, wait for `ready`; `stats`; `stop`. It exits
- * when its parent goes away.
+ * The TAXII test server in its own process, serving an AIS-like feed (src-main/simulators/taxii/ais-feed.ts)
+ * generated on demand — the server never holds the feed, only the labels. Like src-main/simulators/taxii/cli.ts
+ * (which serves the smaller fixtures.ts packages): fork it with `--import tsx`, send `start`, wait for `ready`;
+ * `stats`; `stop`. It exits when its parent goes away.
  *
  *   parent → { type: 'start', options: AisServerOptions }   child → { type: 'ready', url, urls }
  *   parent → { type: 'stats' }                               child → { type: 'stats', requests, invalid, blocksSent, … }
  *   parent → { type: 'stop' }                                child exits
  */
-import { aisPackage } from '../lib/ais-feed';
+import { aisPackage } from '../../src-main/simulators/taxii/ais-feed';
 import { processUsage, serveOverIpc } from '../../src-main/simulators/ipc-child';
 import { startTaxiiServer, type TaxiiTestServer } from '../../src-main/simulators/taxii/server';
 import type { BlockSource } from '../../src-main/simulators/taxii/store';

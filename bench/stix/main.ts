@@ -1,8 +1,8 @@
 /**
- * STIX reader benchmark: reads the whole corpus and a synthetic AIS-like feed (bench/lib/ais-feed.ts) with the
- * reader — full model (readPackages) and identity + hash + XML only (scanPackages) — and, in the same run,
- * fast-xml-parser's bare parse of the same bytes, the yardstick the conversion target is set against.
- * Prints MB/s and packages/s; writes bench/results/stix.json.
+ * STIX reader benchmark: reads the whole corpus and a synthetic AIS-like feed
+ * (src-main/simulators/taxii/ais-feed.ts) with the reader — full model (readPackages) and identity + hash + XML only
+ * (scanPackages) — and, in the same run, fast-xml-parser's bare parse of the same bytes, the yardstick the
+ * conversion target is set against. Prints MB/s and packages/s; writes bench/results/stix.json.
  *
  * Knobs (environment): FLARE_BENCH_STIX_PACKAGES (500), FLARE_BENCH_STIX_INDICATORS (20),
  * FLARE_BENCH_STIX_SECONDS (measuring time per case, 3; the cases run interleaved).
@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { isStixError, readPackages, scanPackages } from '../../src-main/core/stix';
 import { CORPUS_DIR, filesUnder } from '../../test/paths';
-import { aisFeed } from '../lib/ais-feed';
+import { aisFeed } from '../../src-main/simulators/taxii/ais-feed';
 import { bareParsePass, envNumber as env, machine, MB, measure, measureRow, printMachine, writeResults, type Measure } from '../lib/measure';
 
 const PACKAGES = env('FLARE_BENCH_STIX_PACKAGES', 500);

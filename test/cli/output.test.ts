@@ -8,7 +8,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { aisPackage } from '../../bench/lib/ais-feed';
+import { aisPackage } from '../../src-main/simulators/taxii/ais-feed';
 import { REPO_ROOT } from '../paths';
 import { tempConfigDir } from '../support/config-dir';
 

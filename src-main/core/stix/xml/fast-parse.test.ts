@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { aisFeed } from '../../../../bench/lib/ais-feed';
+import { aisFeed } from '../../../simulators/taxii/ais-feed';
 import { CORPUS_DIR, filesUnder, TAXII_MESSAGES_DIR } from '../../../../test/paths';
 import { damage, generator } from '../../../../test/support/damage';
 import { decodeBytes } from './decode';
