@@ -2,7 +2,8 @@
  * A synthetic DHS-AIS-like feed: N packages × M indicators, shaped like real AIS 1.1.1 packages (NCCIC ids,
  * AIS consent + TLP marking with a CIQ submitter, indicator titles and types, kill chain phases, CybOX
  * Address / DomainName / URI / File / EmailMessage observables). Deterministic: the same arguments always give
- * the same bytes, so benchmark runs compare. Used by bench/stix and the conversion benchmark.
+ * the same bytes, so benchmark runs compare. Used by the benchmarks and, with a variant per package (marking,
+ * timestamp, title, indicators left out), by the demo's feed (demo-feed.ts). All content is made up here.
  */
 import { createHash } from 'node:crypto';
 
@@ -25,7 +26,28 @@ function uuidFor(name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-const MARKINGS: [consent: string, color: string][] = [
+export type AisConsent = 'EVERYONE' | 'USG' | 'NONE';
+export type TlpColor = 'WHITE' | 'GREEN' | 'AMBER' | 'RED';
+
+export interface AisMarking {
+  consent: AisConsent;
+  color: TlpColor;
+  /** Is_Proprietary (CISA_Proprietary="true") instead of Not_Proprietary. */
+  proprietary?: boolean;
+}
+
+/** What a package may differ in from the plain series (every field optional; none = the benchmark's bytes). */
+export interface AisPackageVariant {
+  marking?: AisMarking;
+  /** The package's (and its indicators') timestamp, instead of `start` + p minutes. */
+  timestamp?: string;
+  title?: string;
+  description?: string;
+  /** Indicator numbers left out (a re-issue that withdrew some). */
+  omitIndicators?: readonly number[];
+}
+
+const MARKINGS: [consent: AisConsent, color: TlpColor][] = [
   ['EVERYONE', 'GREEN'],
   ['EVERYONE', 'AMBER'],
   ['USG', 'AMBER'],
@@ -116,21 +138,24 @@ function observableFor(p: number, i: number): { title: string; type: string; pro
 }
 
 /** Package number `p` (0-based) of the feed, with `indicators` indicators. */
-export function aisPackage(p: number, indicators: number, start = new Date('2016-01-01T00:00:00Z')): SyntheticPackage {
+export function aisPackage(p: number, indicators: number, start = new Date('2016-01-01T00:00:00Z'), variant: AisPackageVariant = {}): SyntheticPackage {
   const id = `NCCIC:STIX_Package-${uuidFor(`package-${p}`)}`;
-  const timestamp = new Date(start.getTime() + p * 60_000).toISOString().replace('.000Z', '+00:00');
-  const [consent, color] = MARKINGS[p % MARKINGS.length]!;
+  const timestamp = variant.timestamp ?? new Date(start.getTime() + p * 60_000).toISOString().replace('.000Z', '+00:00');
+  const [consent, color] = variant.marking ? [variant.marking.consent, variant.marking.color] : MARKINGS[p % MARKINGS.length]!;
+  const proprietary = variant.marking?.proprietary === true;
+  const structure = proprietary ? 'Is_Proprietary' : 'Not_Proprietary';
+  const omit = new Set(variant.omitIndicators ?? []);
   const sector = SECTORS[p % SECTORS.length]!;
   const parts: string[] = [];
   parts.push(
     `<stix:STIX_Package ${NAMESPACES} id="${id}" version="1.1.1" timestamp="${timestamp}">\n`,
-    `  <stix:STIX_Header>\n    <stix:Title>Synthetic AIS package ${p + 1}</stix:Title>\n`,
+    `  <stix:STIX_Header>\n    <stix:Title>${variant.title ?? `Synthetic AIS package ${p + 1}`}</stix:Title>\n`,
     `    <stix:Package_Intent xsi:type="stixVocabs:PackageIntentVocab-1.0">Indicators</stix:Package_Intent>\n`,
-    `    <stix:Description>Synthetic AIS-like package ${p + 1} with ${indicators} indicators, for benchmarks.</stix:Description>\n`,
+    `    <stix:Description>${variant.description ?? `Synthetic AIS-like package ${p + 1} with ${indicators} indicators, for benchmarks.`}</stix:Description>\n`,
     `    <stix:Profiles><stixCommon:Profile>AIS Profile v1.1</stixCommon:Profile></stix:Profiles>\n`,
     `    <stix:Handling><marking:Marking><marking:Controlled_Structure>//node() | //@*</marking:Controlled_Structure>`,
-    `<marking:Marking_Structure xsi:type="AIS:AISMarkingStructure"><AIS:Not_Proprietary CISA_Proprietary="false">`,
-    `<AIS:AISConsent consent="${consent}"/><AIS:TLPMarking color="${color}"/></AIS:Not_Proprietary></marking:Marking_Structure></marking:Marking></stix:Handling>\n`,
+    `<marking:Marking_Structure xsi:type="AIS:AISMarkingStructure"><AIS:${structure} CISA_Proprietary="${proprietary}">`,
+    `<AIS:AISConsent consent="${consent}"/><AIS:TLPMarking color="${color}"/></AIS:${structure}></marking:Marking_Structure></marking:Marking></stix:Handling>\n`,
     `    <stix:Information_Source><stixCommon:Contributing_Sources><stixCommon:Source>`,
     `<stixCommon:Identity xsi:type="stix-ciq:CIQIdentity3.0InstanceType"><stix-ciq:Specification>`,
     `<xpil:PartyName><xnl:OrganisationName><xnl:NameElement>Example Submitter ${p % 7}</xnl:NameElement></xnl:OrganisationName></xpil:PartyName>`,
@@ -142,6 +167,7 @@ export function aisPackage(p: number, indicators: number, start = new Date('2016
     `  </stix:STIX_Header>\n  <stix:Indicators>\n`,
   );
   for (let i = 0; i < indicators; i++) {
+    if (omit.has(i)) continue;
     const objectId = `NCCIC:Object-${uuidFor(`object-${p}-${i}`)}`;
     const o = observableFor(p, i);
     const [phase, ordinality, phaseId] = PHASES[(p + i) % PHASES.length]!;
