@@ -1,9 +1,8 @@
 /**
  * Certificates made at test time (nothing private is committed): a CA, a server certificate for 127.0.0.1 and
- * localhost, and client certificates for mutual TLS. Keys come from node:crypto (fast, native); node-forge builds and
- * signs the certificates. Also the other shapes admins have: an expired or wrong-host server certificate, an
- * encrypted PEM key, a client certificate with an EC (P-256) key, and PKCS#12 files made by the `openssl` CLI in
- * its modern (AES-256, PBKDF2, SHA-256 MAC) and `-legacy` (RC2-40 / 3DES, SHA-1 MAC — what OpenSSL 1.x and older
+ * localhost, and client certificates for mutual TLS (src-main/simulators/pki.ts makes them). Also the other shapes
+ * admins have: an expired or wrong-host server certificate, an encrypted PEM key, a client certificate with an EC
+ * (P-256) key, and PKCS#12 files made by the `openssl` CLI in its modern (AES-256, PBKDF2, SHA-256 MAC) and `-legacy` (RC2-40 / 3DES, SHA-1 MAC — what OpenSSL 1.x and older
  * Java keytool write) forms, or with a chosen legacy cipher.
  */
 import { spawnSync } from 'node:child_process';
@@ -11,91 +10,15 @@ import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import forge from 'node-forge';
+import { CertificateAuthority, createPki, type KeyAndCert, type Pki } from '../../src-main/simulators/pki';
 
-export interface KeyAndCert {
-  /** PEM */
-  key: string;
-  /** PEM */
-  cert: string;
-}
+export type { KeyAndCert };
+export type TestPki = Pki;
 
-export interface TestPki {
-  ca: KeyAndCert;
-  /** For 127.0.0.1 / localhost, signed by `ca`. */
-  server: KeyAndCert;
-  /** A client certificate signed by `ca`. */
-  client: KeyAndCert;
-}
-
-function rsaKeys(): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; pem: string } {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-  const forgeKey = forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
-  return { privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e), pem };
-}
-
-interface CertSpec {
-  commonName: string;
-  isCa?: boolean;
-  serverNames?: { dns: string[]; ips: string[] };
-  clientAuth?: boolean;
-  issuer?: { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey };
-  /** Days of validity from yesterday (negative: already expired). */
-  days?: number;
-}
-
-function makeCert(spec: CertSpec): KeyAndCert & { forgeCert: forge.pki.Certificate; forgeKey: forge.pki.rsa.PrivateKey } {
-  const keys = rsaKeys();
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = keys.publicKey;
-  cert.serialNumber = '01' + randomBytes(8).toString('hex');
-  const from = new Date(Date.now() - 24 * 3600 * 1000);
-  const to = new Date(from.getTime() + (spec.days ?? 30) * 24 * 3600 * 1000);
-  cert.validity.notBefore = spec.days !== undefined && spec.days < 0 ? new Date(to.getTime() - 48 * 3600 * 1000) : from;
-  cert.validity.notAfter = to;
-  const subject = [{ name: 'commonName', value: spec.commonName }, { name: 'organizationName', value: 'FLARE MISP tests' }];
-  cert.setSubject(subject);
-  cert.setIssuer(spec.issuer ? spec.issuer.cert.subject.attributes : subject);
-  const extensions: Array<Record<string, unknown>> = [
-    { name: 'basicConstraints', cA: spec.isCa === true, critical: spec.isCa === true },
-    { name: 'keyUsage', keyCertSign: spec.isCa === true, cRLSign: spec.isCa === true, digitalSignature: true, keyEncipherment: spec.isCa !== true, critical: true },
-    { name: 'subjectKeyIdentifier' },
-  ];
-  if (spec.serverNames) {
-    extensions.push({ name: 'extKeyUsage', serverAuth: true });
-    extensions.push({
-      name: 'subjectAltName',
-      altNames: [...spec.serverNames.dns.map((value) => ({ type: 2, value })), ...spec.serverNames.ips.map((ip) => ({ type: 7, ip }))],
-    });
-  }
-  if (spec.clientAuth) extensions.push({ name: 'extKeyUsage', clientAuth: true });
-  cert.setExtensions(extensions);
-  cert.sign(spec.issuer?.key ?? keys.privateKey, forge.md.sha256.create());
-  return { key: keys.pem, cert: forge.pki.certificateToPem(cert), forgeCert: cert, forgeKey: keys.privateKey };
-}
-
-/** A CA and what it signs. */
-export class TestCa {
-  readonly key: string;
-  readonly cert: string;
-  private readonly issuer: { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey };
-
+/** A CA and what it signs, plus the odd certificates admins run into. */
+export class TestCa extends CertificateAuthority {
   constructor(commonName = 'FLARE MISP Test CA') {
-    const made = makeCert({ commonName, isCa: true, days: 365 });
-    this.key = made.key;
-    this.cert = made.cert;
-    this.issuer = { cert: made.forgeCert, key: made.forgeKey };
-  }
-
-  serverCert(options: { dns?: string[]; ips?: string[]; days?: number } = {}): KeyAndCert {
-    const made = makeCert({
-      commonName: options.dns?.[0] ?? 'localhost',
-      serverNames: { dns: options.dns ?? ['localhost'], ips: options.ips ?? ['127.0.0.1'] },
-      issuer: this.issuer,
-      ...(options.days !== undefined ? { days: options.days } : {}),
-    });
-    return { key: made.key, cert: made.cert };
+    super(commonName, 'FLARE MISP tests');
   }
 
   /** A server certificate for 127.0.0.1/localhost that expired yesterday. */
@@ -106,11 +29,6 @@ export class TestCa {
   /** A valid server certificate for another host only (not 127.0.0.1 nor localhost). */
   wrongHostServerCert(): KeyAndCert {
     return this.serverCert({ dns: ['taxii.other-host.invalid'], ips: ['192.0.2.10'] });
-  }
-
-  clientCert(commonName = 'flare-misp-client'): KeyAndCert {
-    const made = makeCert({ commonName, clientAuth: true, issuer: this.issuer });
-    return { key: made.key, cert: made.cert };
   }
 
   /**
@@ -141,8 +59,7 @@ export class TestCa {
 
 /** A CA, a server certificate for 127.0.0.1 and a client certificate, all fresh. */
 export function createTestPki(): TestPki {
-  const ca = new TestCa();
-  return { ca: { key: ca.key, cert: ca.cert }, server: ca.serverCert(), client: ca.clientCert() };
+  return createPki(new TestCa());
 }
 
 /** The same private key as PKCS#8 PEM encrypted with AES-256-CBC under `passphrase`. */

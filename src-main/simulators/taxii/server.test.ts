@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeBlocks } from './fixtures';
+import { labelAt, makeBlocks, stixPackage } from './fixtures';
 import { ResponseWriter } from './responses';
 import { startTaxiiServer, type TaxiiTestServer } from './server';
 import { validateTaxiiXml } from './xsd';
@@ -89,6 +89,27 @@ describe('the test server checks the HTTP binding like OpenTAXII', () => {
     const r = await post(backwards);
     expect(statusOf(r.text)).toBe('FAILURE');
     expect(r.text).toContain('Exclusive begin timestamp label is later than inclusive end timestamp label');
+  });
+});
+
+describe('a live feed', () => {
+  it('blocks published after the start are in the windows after their label, counted in the volume; a label back in time is refused', async () => {
+    const live = await startTaxiiServer({ blocks: makeBlocks(3, { start: '2016-01-01T00:00:01Z' }) });
+    try {
+      const since = (begin: string) =>
+        POLL.replace('<taxii_11:Poll_Parameters', `<taxii_11:Exclusive_Begin_Timestamp>${begin}</taxii_11:Exclusive_Begin_Timestamp><taxii_11:Poll_Parameters`);
+      const blocksIn = async (begin: string) => ((await post(since(begin), {}, live.urls.poll)).text.match(/<taxii_11:Content_Block>/g) ?? []).length;
+      expect(await blocksIn('2016-01-01T00:00:03Z')).toBe(0);
+      const later = labelAt('2016-01-01T00:00:00Z', 10);
+      live.addBlocks([{ content: stixPackage(10, { timestamp: later }), timestampLabel: later }]);
+      expect(await blocksIn('2016-01-01T00:00:03Z')).toBe(1);
+      expect(await blocksIn(later)).toBe(0);
+      expect(await blocksIn('2015-12-31T00:00:00Z')).toBe(4);
+      expect(() => live.addBlocks([{ content: stixPackage(11), timestampLabel: '2016-01-01T00:00:05Z' }])).toThrow(/earlier than the latest block of ais/);
+      expect(() => live.addBlocks([], 'nope')).toThrow(/no collection nope/);
+    } finally {
+      await live.close();
+    }
   });
 });
 

@@ -86,6 +86,8 @@ export interface TaxiiTestServer {
   port: number;
   urls: { discovery: string; collections: string; poll: string };
   requests: RecordedRequest[];
+  /** Publishes blocks to a collection (default: the first), labels not earlier than its latest (a live feed). */
+  addBlocks(blocks: readonly TestBlock[], collection?: string): void;
   setFaults(rules: FaultRule[]): void;
   close(): Promise<void>;
 }
@@ -494,6 +496,11 @@ export async function startTaxiiServer(options: TaxiiServerOptions = {}): Promis
     port,
     urls: { discovery: base + PATHS.discovery, collections: base + PATHS.collections, poll: base + PATHS.poll },
     requests,
+    addBlocks: (blocks, collection) => {
+      const store = collection === undefined ? collections.values().next().value : collections.get(collection);
+      if (!store) throw new Error(`test server: no collection ${collection}`);
+      for (const b of blocks) store.add(b);
+    },
     setFaults: (rules) => faults.set(rules),
     close: () =>
       new Promise<void>((resolve) => {

@@ -57,6 +57,8 @@ export class CollectionStore {
   readonly bindings: string[];
   private readonly source: BlockSource;
   private readonly keys: bigint[];
+  /** Blocks published after the start (a live feed), after the source's. */
+  private readonly added: TestBlock[] = [];
 
   constructor(c: TestCollection) {
     this.name = c.name;
@@ -74,11 +76,23 @@ export class CollectionStore {
   }
 
   get count(): number {
-    return this.source.count;
+    return this.source.count + this.added.length;
   }
 
   block(i: number): TestBlock {
-    return this.source.at(i);
+    return i < this.source.count ? this.source.at(i) : (this.added[i - this.source.count] as TestBlock);
+  }
+
+  /**
+   * Publishes a block, as a live feed does: its label must not be earlier than the latest one (labels only grow,
+   * so a window the client has polled never gains blocks afterwards).
+   */
+  add(block: TestBlock): void {
+    const k = key(block.timestampLabel);
+    const last = this.keys.at(-1);
+    if (last !== undefined && k < last) throw new Error(`test server: "${block.timestampLabel}" is earlier than the latest block of ${this.name}`);
+    this.added.push(block);
+    this.keys.push(k);
   }
 
   /**
@@ -96,6 +110,7 @@ export class CollectionStore {
   }
 
   private bindingOf(i: number): string {
+    if (i >= this.source.count) return this.block(i).binding ?? DEFAULT_BINDING;
     return this.source.binding?.(i) ?? this.source.at(i).binding ?? DEFAULT_BINDING;
   }
 
