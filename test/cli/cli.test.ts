@@ -17,6 +17,7 @@ describe('flare-misp CLI', () => {
     const h = cli('--help');
     expect(h.status).toBe(0);
     expect(h.stdout).toMatch(/serve \[options\]/);
+    expect(h.stdout).toMatch(/demo \[options\]/);
     expect(h.stdout).toMatch(/config/);
   });
 

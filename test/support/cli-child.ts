@@ -16,9 +16,9 @@ afterEach(() => {
   for (const c of children.splice(0)) c.kill('SIGKILL');
 });
 
-/** Spawns `flare-misp <args>`; killed after the test if it is still running. */
-export function spawnCli(args: string[], options: SpawnOptions = {}): ChildProcess {
-  const child = spawn(process.execPath, [BIN, ...args], { env: CLI_ENV, stdio: ['ignore', 'pipe', 'pipe'], ...options });
+/** Spawns `flare-misp <args>` (another copy's bin with `bin`); killed after the test if it is still running. */
+export function spawnCli(args: string[], options: SpawnOptions = {}, bin = BIN): ChildProcess {
+  const child = spawn(process.execPath, [bin, ...args], { env: CLI_ENV, stdio: ['ignore', 'pipe', 'pipe'], ...options });
   children.push(child);
   return child;
 }

@@ -10,6 +10,7 @@ export type Register = (program: Command) => void;
  */
 const COMMANDS: readonly { name: string; load: () => Promise<Register> }[] = [
   { name: 'serve', load: async () => (await import('./serve')).registerServe },
+  { name: 'demo', load: async () => (await import('./demo')).registerDemo },
   { name: 'config', load: async () => (await import('./config')).registerConfig },
   { name: 'check', load: async () => (await import('./check-misp')).registerCheckMisp },
   { name: 'stix', load: async () => (await import('./stix')).registerStix },
