@@ -165,6 +165,11 @@ describe('GET /health on the real stack', () => {
     expect(ok.status).toBe(200);
     expect(ok.body.jobs.length).toBeGreaterThan(0);
     expect(ok.body.jobs.every((j) => j.lastSuccess !== undefined)).toBe(true);
+    // Every scheduled run must be over first: a poll while one runs answers that run (which had the feed).
+    while ((await stack.service.listRuns()).some((r) => r.state === 'running')) {
+      if (Date.now() > end) throw new Error('a scheduled run did not finish');
+      await new Promise((r) => setTimeout(r, 50));
+    }
     await stack.taxii.close();
     const second = await stack.service.poll('stixToMisp');
     expect(second.state).toBe('failed');
