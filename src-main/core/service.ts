@@ -292,7 +292,7 @@ export class FlareService implements AdminApi {
   /** One run now (manual); while one of this process type runs, that one is answered. Resolves when it ends. */
   async poll(processType: ProcessType, collection?: string): Promise<RunRecord> {
     this.loaded; // a configuration that did not load is the answer
-    return this.runs.start({ processType, trigger: 'manual', ...(collection ? { collection } : {}) });
+    return this.runs.withPackages(await this.runs.start({ processType, trigger: 'manual', ...(collection ? { collection } : {}) }));
   }
 
   async listJobs(): Promise<JobInfo[]> {
@@ -341,7 +341,7 @@ export class FlareService implements AdminApi {
 
   async retryQuarantined(packageIds?: string[]): Promise<RunRecord> {
     this.loaded;
-    return this.runs.retry(packageIds ?? []);
+    return this.runs.withPackages(await this.runs.retry(packageIds ?? []));
   }
 
   async previewQuarantined(packageId: string): Promise<PreviewResult> {

@@ -39,6 +39,10 @@ export class RunHistory {
     }
   }
 
+  private outcomeFile(id: number): string {
+    return path.join(this.dir, `${id}.packages.ndjson`);
+  }
+
   private get indexFile(): string {
     return path.join(this.dir, 'index.json');
   }
@@ -53,7 +57,7 @@ export class RunHistory {
   /** Where the run's per-package outcomes go while it runs. */
   outcomeLog(id: number, log: Logger): OutcomeLog {
     mkdirSync(this.dir, { recursive: true });
-    return new OutcomeLog(path.join(this.dir, `${id}.packages.ndjson`), log);
+    return new OutcomeLog(this.outcomeFile(id), log);
   }
 
   /** Records the run's summary (started, or finished); resolves once on disk. Its packages are in its outcome log. */
@@ -67,7 +71,7 @@ export class RunHistory {
     mkdirSync(this.dir, { recursive: true });
     await this.persist();
     for (const d of dropped) {
-      rmSync(path.join(this.dir, `${d.id}.packages.ndjson`), { force: true });
+      rmSync(this.outcomeFile(d.id), { force: true });
       rmSync(path.join(this.dir, `${d.id}.json`), { force: true });
     }
   }
@@ -90,11 +94,16 @@ export class RunHistory {
     return undefined;
   }
 
+  /** A run's per-package outcomes from its outcome log; undefined when it has none. */
+  packagesOf(id: number): RunRecord['packages'] {
+    return OutcomeLog.read(this.outcomeFile(id));
+  }
+
   /** One run with its packages when they were kept. */
   get(id: number): RunRecord {
     const summary = this.data.runs.find((r) => r.id === id);
     if (!summary) throw new FlareError('run_not_found', `There is no run ${id} in the history.`, { hint: `The last ${KEPT_RUNS} runs are kept; list them with flare-misp runs.` });
-    const packages = OutcomeLog.read(path.join(this.dir, `${id}.packages.ndjson`));
+    const packages = this.packagesOf(id);
     if (packages) return { ...summary, packages };
     try {
       const full = JSON.parse(readFileSync(path.join(this.dir, `${id}.json`), 'utf8')) as RunRecord;

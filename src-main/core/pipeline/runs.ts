@@ -14,7 +14,6 @@ import type { TaxiiTransport } from '../taxii/transport';
 import { Tracker, type TrackerFs } from '../tracker/index';
 import { CursorStore } from './cursors';
 import { MispDestination } from './destination';
-import { OutcomeLog } from './outcome-log';
 import { RunHistory } from './history';
 import { Quarantine, type QuarantineEntry } from './quarantine';
 import { Run } from './run';
@@ -195,7 +194,7 @@ export class Runs {
       const finished = await run.execute();
       await this.refreshTrackerStats();
       await stores.history.save(finished).catch((e: unknown) => this.options.log.error(`The run history could not be written: ${errorMessage(e)}`));
-      return { ...finished, packages: OutcomeLog.read(outcomes.file) ?? [] };
+      return finished;
     })().finally(() => {
       this.active.delete(key);
       this.aborts.delete(abort);
@@ -232,6 +231,11 @@ export class Runs {
     const listed = this.stores!.history.list(limit);
     // A run going on is shown with its live counts.
     return listed.map((r) => [...this.active.values()].find((a) => a.record?.id === r.id)?.record ?? r).map(({ packages: _p, ...rest }) => structuredClone(rest));
+  }
+
+  /** The finished run with its per-package outcomes, read from its outcome log (for a caller that asked for the run). */
+  withPackages(run: RunRecord): RunRecord {
+    return { ...run, packages: this.stores?.history.packagesOf(run.id) ?? [] };
   }
 
   getRun(id: number): RunRecord {
