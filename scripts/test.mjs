@@ -17,7 +17,10 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const totals = { passed: 0, failed: 0, skipped: 0 };
 /** Every skipped test with its reason, printed before the summary: a skip is never silent. */
 const skippedTests = [];
+/** Every failed test with the first lines of its message, printed last: CI keeps only the tail of the output. */
+const failedTests = [];
 const failedPhases = [];
+const firstLines = (text) => String(text ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n').filter((l) => l.trim()).slice(0, 3).map((l) => l.slice(0, 300)).join(' | ');
 
 function phase(name, cmd, cmdArgs, env = {}) {
   console.log(`\n▶ ${name}`);
@@ -46,8 +49,10 @@ if (vitest) {
   totals.failed += vitest.numFailedTests ?? 0;
   totals.skipped += (vitest.numPendingTests ?? 0) + (vitest.numTodoTests ?? 0);
   for (const file of vitest.testResults ?? []) {
+    if (file.status === 'failed' && !(file.assertionResults ?? []).some((t) => t.status === 'failed')) failedTests.push(`${path.relative(root, file.name)}: ${firstLines(file.message)}`);
     for (const t of file.assertionResults ?? []) {
       if (t.status === 'skipped' || t.status === 'pending' || t.status === 'todo') skippedTests.push(`${path.relative(root, file.name)}: ${t.fullName ?? t.title}`);
+      if (t.status === 'failed') failedTests.push(`${path.relative(root, file.name)}: ${t.fullName ?? t.title} — ${firstLines((t.failureMessages ?? []).join('\n'))}`);
     }
   }
 } else failedPhases.push('vitest report missing');
@@ -69,6 +74,10 @@ if (!args.has('--no-e2e')) {
         const walk = (suite) => {
           for (const spec of suite.specs ?? []) {
             for (const t of spec.tests ?? []) {
+              if (t.status === 'unexpected' || t.status === 'flaky') {
+                const error = (t.results ?? []).map((r) => r.error?.message).find(Boolean);
+                failedTests.push(`${suite.file ?? spec.file}: ${spec.title} — ${firstLines(error)}`);
+              }
               if (t.status !== 'skipped') continue;
               const why = (t.annotations ?? []).map((a) => a.description).filter(Boolean).join('; ');
               skippedTests.push(`${suite.file ?? spec.file}: ${spec.title}${why ? ` [skipped: ${why}]` : ''}`);
@@ -86,6 +95,10 @@ console.log('');
 if (skippedTests.length) {
   console.log(`Skipped (${skippedTests.length}):`);
   for (const t of skippedTests) console.log(`  - ${t}`);
+}
+if (failedTests.length) {
+  console.log(`Failed (${failedTests.length}):`);
+  for (const t of failedTests) console.log(`  - ${t}`);
 }
 if (failedPhases.length) console.log(`Failed phases: ${failedPhases.join(', ')}`);
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);

@@ -38,7 +38,7 @@ describe('runs that meet trouble', () => {
     expect(second.counts).toMatchObject({ received: 100, duplicate: 60, uploaded: 40 });
     expect(s.misp.events()).toHaveLength(100);
     expect(Object.values(cursorsOf(s.base)).map((c) => c.end)).toEqual([second.endTimeStamp]);
-  });
+  }, 90_000);
 
   it('a full disk under the tracker (an injected ENOSPC): a clear error, and no package reported done that was not recorded', async () => {
     let writesLeft = Infinity;

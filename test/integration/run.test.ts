@@ -115,7 +115,7 @@ describe('a run to MISP', () => {
     expect(retry.counts.uploaded).toBe(1);
     expect(await s.service.listQuarantine()).toEqual([]);
     expect(s.misp.events()).toHaveLength(1);
-  });
+  }, 90_000);
 });
 
 describe('a run to XML files', () => {

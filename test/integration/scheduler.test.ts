@@ -66,7 +66,7 @@ describe('scheduled runs', () => {
     expect(await s.service.listJobs()).toHaveLength(1);
     expect(jobs.length).toBeGreaterThan(3);
     await s.service.stopAllJobs();
-  });
+  }, 120_000);
 
   it('refreshConfig after an edit applies the new schedule and collection, step by step; the old Quartz endpoints answer text', async () => {
     const s = await runStack(cleanups, { packages: 3, taxii: {}, keys: { 'mtc.quartz.frequency': '60' } });
