@@ -195,7 +195,20 @@ export interface ServiceStatus {
   /** The tracker file: size and record counts (absent until it is opened). */
   tracker?: { file: string; bytes: number; records: number; packages: number };
   quarantined?: number;
+  /** Present when this service runs on the demo profile: the built-in simulators, a throwaway configuration. */
+  demo?: DemoInfo;
+  /** Whether switchProfile works here (the desktop app); headless, `flare-misp demo` starts the demo. */
+  canSwitchProfile?: boolean;
 }
+
+/** The demo profile's servers, for the banner and the links. */
+export interface DemoInfo {
+  taxiiUrl: string;
+  /** The MISP simulator; its /events/index page lists what FLARE MISP sent. */
+  mispUrl: string;
+}
+
+export type Profile = 'demo' | 'real';
 
 export interface QuarantineItem {
   packageId: string;
@@ -317,6 +330,12 @@ export interface AdminApi {
    */
   previewPackage(content: string | PreviewBytes): Promise<PreviewResult>;
   recentLog(limit?: number): Promise<LogEntry[]>;
+  /**
+   * The desktop app restarts on the other profile: 'demo' starts the built-in TAXII and MISP simulators with a
+   * configuration of their own (the real one is not touched), 'real' comes back to it. Answers what happens.
+   * Headless it is not available: `flare-misp demo` runs the demo.
+   */
+  switchProfile(profile: Profile): Promise<string>;
 }
 
 export type AdminMethod = keyof AdminApi;
@@ -342,6 +361,7 @@ export const ADMIN_METHODS = [
   'previewQuarantined',
   'previewPackage',
   'recentLog',
+  'switchProfile',
 ] as const satisfies readonly AdminMethod[];
 
 // A compile error here means ADMIN_METHODS and AdminApi disagree.

@@ -8,6 +8,7 @@ import type {
   AdminEventName,
   AdminEvents,
   ConfigView,
+  DemoInfo,
   HealthResult,
   JobInfo,
   LogEntry,
@@ -17,6 +18,7 @@ import type {
   PreviewReportEntry,
   PreviewResult,
   ProcessType,
+  Profile,
   QuarantineItem,
   RefreshResult,
   RunRecord,
@@ -51,6 +53,10 @@ export interface ServiceOptions {
   secrets?: SecretCodec;
   /** How the runs reach their peers and disks (tests inject faults; production leaves it out). */
   runs?: Pick<RunsOptions, 'trackerFs' | 'transport' | 'now'>;
+  /** This service runs on the demo profile, against these simulators (shown by status and the UI). */
+  demo?: DemoInfo;
+  /** How the host changes profile (the desktop app restarts); without it switchProfile is not available. */
+  switchProfile?: (profile: Profile) => Promise<string>;
 }
 
 type Listener<E extends AdminEventName> = (payload: AdminEvents[E]) => void;
@@ -191,7 +197,9 @@ export class FlareService implements AdminApi {
       schedulerRunning: this.scheduler.isStarted && !this.scheduler.isPaused,
       activeRuns: this.runs.activeCount,
       quarantined: this.runs.quarantinedCount,
+      canSwitchProfile: !!this.options.switchProfile,
     };
+    if (this.options.demo) status.demo = this.options.demo;
     const tracker = this.runs.trackerStats();
     if (tracker) status.tracker = tracker;
     if (this.configError) {
@@ -265,6 +273,16 @@ export class FlareService implements AdminApi {
 
   async recentLog(limit = 200): Promise<LogEntry[]> {
     return this.hub.recent(limit);
+  }
+
+  async switchProfile(profile: Profile): Promise<string> {
+    if (!this.options.switchProfile) {
+      throw new FlareError('not_available', 'Switching to the demo profile is a feature of the desktop app.', {
+        hint: this.options.demo ? 'This is the demo already: Ctrl-C in its terminal stops it.' : 'To try FLARE MISP on built-in TAXII and MISP servers, run `flare-misp demo` (or `npm run demo` in a checkout).',
+      });
+    }
+    this.log.info(profile === 'demo' ? 'Switching to the demo profile (built-in TAXII and MISP simulators)' : 'Leaving the demo profile for the real configuration');
+    return this.options.switchProfile(profile);
   }
 
   async checkTaxiiStatus(): Promise<HealthResult> {

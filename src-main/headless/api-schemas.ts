@@ -60,6 +60,7 @@ export const API_SCHEMAS: ApiSchemas = {
     },
   ],
   recentLog: [{ name: 'limit', schema: limit, optional: true }],
+  switchProfile: [{ name: 'profile', schema: z.enum(['demo', 'real'], { error: 'expected "demo" or "real"' }), optional: false }],
 };
 
 /** Which methods take a large body (a STIX package); the others are small. */

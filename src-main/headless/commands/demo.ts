@@ -99,7 +99,7 @@ export function registerDemo(program: Command): void {
         for (const file of config.files) say(`\n── ${file.path}\n${file.text}`);
         if (sims.pki) say(`── ${path.join(base, 'certs')}: ca.pem, client.pem, client-key.pem (made now for this demo)\n`);
 
-        const headless = await startHeadless({ configDir: config.dir, configDirReason: 'flare-misp demo', hub, port });
+        const headless = await startHeadless({ configDir: config.dir, configDirReason: 'flare-misp demo', hub, port, demo: { taxiiUrl: sims.taxii.urls.poll, mispUrl: sims.misp.url } });
         undo.push(() => headless.stop());
         const misp = sims.misp.url.replace(/\/+$/, '');
         say(

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import type { DemoInfo } from '../../../shared/api';
 import { FlareService } from '../../core/service';
 import { LogHub, consoleSink } from '../../core/log/index';
 import { loadServerConfig } from '../../core/config/index';
@@ -19,6 +20,8 @@ export interface HeadlessOptions {
   port?: number;
   host?: string;
   hub: LogHub;
+  /** The demo's simulators, when this service runs on them (the UI labels it a demo). */
+  demo?: DemoInfo;
 }
 
 export interface Headless {
@@ -50,6 +53,7 @@ export async function startHeadless(options: HeadlessOptions): Promise<Headless>
     mode: 'headless',
     version: packageVersion(),
     hub,
+    ...(options.demo && { demo: options.demo }),
   });
   service.start();
   let running;
