@@ -81,3 +81,14 @@ test('closing the window hides it to the tray, and a scheduled run still happens
     .toBe(true);
   await app.close();
 });
+
+test('--demo: the demo profile on the simulators inside the app, labelled in the title and on the page', async () => {
+  const { app, page } = await launch(['--demo']);
+  await expect(page.getByTestId('demo-banner')).toBeVisible();
+  await expect.poll(() => app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.getTitle())).toBe('FLARE MISP — DEMO');
+  await page.getByRole('button', { name: 'Check TAXII' }).click();
+  await expect(page.getByTestId('health-taxii-verdict')).toContainText('Healthy');
+  await page.getByRole('button', { name: 'Check MISP' }).click();
+  await expect(page.getByTestId('health-misp-verdict')).toContainText('Healthy');
+  await app.close();
+});

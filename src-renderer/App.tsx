@@ -8,6 +8,7 @@ import { ConfigView } from './views/ConfigView';
 import { LogView } from './views/LogView';
 import { PreviewView } from './views/PreviewView';
 import { ErrorNotices, Toasts } from './components/Notices';
+import { DemoBanner } from './components/DemoBanner';
 import { SignIn } from './components/SignIn';
 import type { View } from './store/store';
 
@@ -39,7 +40,10 @@ export function App() {
   return (
     <div className="app">
       <header className="topbar">
-        <h1>FLARE MISP</h1>
+        <h1>
+          FLARE MISP
+          {status?.demo && <span className="demo-badge">DEMO</span>}
+        </h1>
         <nav aria-label="Views">
           {TABS.map((t) => (
             <button key={t.id} className={view === t.id ? 'tab active' : 'tab'} onClick={() => setView(t.id)} aria-current={view === t.id ? 'page' : undefined} disabled={auth.required}>
@@ -58,6 +62,7 @@ export function App() {
         </span>
       </header>
       <main>
+        <DemoBanner />
         <ErrorNotices />
         {auth.required ? (
           <SignIn />

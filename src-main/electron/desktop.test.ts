@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ADMIN_METHODS, IPC_EVENT_PREFIX, IPC_PREFIX, type AdminEventName, type AdminEvents, type ConfigView, type JobInfo, type RunRecord } from '../../shared/api';
@@ -396,4 +396,57 @@ describe('background polling', () => {
     await until('the tray to show it', () => tray.tooltip.includes(`(run ${last!.id}, xmlOutput)`));
     expect(tray.tooltip).toMatch(/Next run: \d\d:\d\d/);
   });
+});
+
+describe('the demo profile', () => {
+  it('--demo runs on the simulators inside the app with a configuration of its own, labelled demo, and quits them', async () => {
+    const { desktop, window, fake } = await launch({ argv: ['electron', '.', '--demo'] });
+    expect(desktop.configDir).toBe(path.join(fake.userData, 'demo', 'config'));
+    expect(existsSync(path.join(fake.userData, 'config'))).toBe(false);
+    expect(window.options.title).toBe('FLARE MISP — DEMO');
+    const status = await desktop.service.status();
+    expect(status).toMatchObject({ mode: 'desktop', canSwitchProfile: true, taxiiConfigured: true, mispConfigured: true });
+    expect(status.demo!.mispUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
+    expect(status.demo!.taxiiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    expect((await desktop.service.checkTaxiiStatus()).ok).toBe(true);
+    expect((await desktop.service.checkMispStatus()).ok).toBe(true);
+    // The schedule's first run takes what the demo feed holds to the MISP simulator; its page lists them.
+    await until('the first run', async () => (await desktop.service.listRuns(5)).some((r) => r.state !== 'running'), 60_000);
+    const [run] = await desktop.service.listRuns(1);
+    expect(run!.counts.uploaded).toBeGreaterThan(0);
+    expect(run!.counts.quarantined).toBe(1);
+    const page = await fetch(`${status.demo!.mispUrl.replace(/\/+$/, '')}/events/index`);
+    expect(await page.text()).toContain('Demo AIS package');
+
+    await desktop.quit();
+    expect(fake.record.exit).toEqual([0]);
+    await expect(fetch(`${status.demo!.mispUrl.replace(/\/+$/, '')}/events/index`)).rejects.toThrow();
+  }, 90_000);
+
+  it('a second demo launch starts afresh: nothing of the last demo (tracker, runs) is taken for the new simulators', async () => {
+    const userData = mkdtempSync(path.join(tmpdir(), 'flare-demo-again-'));
+    const a = await launch({ argv: ['electron', '.', '--demo'], fake: { userData } });
+    const leftover = path.join(a.desktop.configDir, '..', 'data', 'left-over');
+    writeFileSync(leftover, 'x');
+    await a.desktop.quit();
+    const b = await launch({ argv: ['electron', '.', '--demo'], fake: { userData } });
+    expect(b.desktop.configDir).toBe(a.desktop.configDir);
+    expect(existsSync(leftover)).toBe(false);
+  });
+
+  it('switchProfile restarts the app on the other profile (only the --demo flag changes) after an orderly quit', async () => {
+    const real = await launch({ argv: ['electron', '.', '--config-dir', tempConfigDir(), '--hidden'] });
+    expect((await real.desktop.service.status()).demo).toBeUndefined();
+    expect(await real.desktop.service.switchProfile('real')).toMatch(/already/);
+    expect(real.fake.record.relaunch).toEqual([]);
+    expect(await real.desktop.service.switchProfile('demo')).toMatch(/restarts on the demo profile/);
+    await until('the quit', () => real.fake.record.exit.length > 0);
+    expect(real.fake.record.relaunch).toEqual([{ args: ['.', '--config-dir', expect.any(String), '--demo'] }]);
+    expect(real.fake.record.exit).toEqual([0]);
+
+    const demo = await launch({ argv: ['electron', '.', '--demo'] });
+    expect(await demo.desktop.service.switchProfile('real')).toMatch(/restarts on your configuration/);
+    await until('the quit', () => demo.fake.record.exit.length > 0);
+    expect(demo.fake.record.relaunch).toEqual([{ args: ['.'] }]);
+  }, 60_000);
 });

@@ -10,12 +10,13 @@ import { cpSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserWindowConstructorOptions, IpcMain } from 'electron';
-import type { AdminApi, AdminEventName, AdminEvents, ConfigView, JobInfo, ProcessType, RunRecord } from '../../shared/api';
+import type { AdminApi, AdminEventName, AdminEvents, ConfigView, JobInfo, ProcessType, Profile, RunRecord } from '../../shared/api';
 import { CSP } from '../../shared/csp';
 import { resolveConfigDir } from '../core/config/index';
 import { errorMessage } from '../core/errors';
 import { LogHub, consoleSink } from '../core/log/index';
 import { FlareService, type ServiceOptions } from '../core/service';
+import { DEMO_FLAG, openDemoProfile, relaunchArgs, type DemoProfile } from './demo-profile';
 import { forwardEvents, registerIpc, trustedSenders } from './ipc';
 import { notifier, show as showNotice, type NotificationClass } from './notify';
 import { safeStorageCodec, type SafeStorageLike } from './secrets';
@@ -37,6 +38,7 @@ export interface AppLike {
   on(event: 'web-contents-created', listener: (event: unknown, contents: ContentsLike) => void): unknown;
   quit(): void;
   exit(code?: number): void;
+  relaunch(options?: { args?: string[] }): void;
   setAppUserModelId(id: string): void;
   getLoginItemSettings(options?: { args?: string[] }): { openAtLogin: boolean; wasOpenedAtLogin?: boolean };
   setLoginItemSettings(settings: { openAtLogin: boolean; args?: string[] }): void;
@@ -99,6 +101,8 @@ export interface Desktop {
   tray: TrayController;
   hub: LogHub;
   configDir: string;
+  /** The demo profile, when launched with --demo. */
+  demo?: DemoProfile;
   /** Every AdminApi call must come from here: our window, showing our page. */
   rendererUrl: string;
   readonly quitting: boolean;
@@ -136,10 +140,10 @@ export function startDesktop(electron: ElectronDeps, options: DesktopOptions = {
   // Registered before ready, so a second launch during start-up is not lost.
   app.on('second-instance', () => desktop?.showWindow());
   app.on('activate', () => desktop?.showWindow());
-  return { primary: true, ready: app.whenReady().then(() => (desktop = ready(electron, { ...options, env, argv }))) };
+  return { primary: true, ready: app.whenReady().then(async () => (desktop = await ready(electron, { ...options, env, argv }))) };
 }
 
-function ready(electron: ElectronDeps, options: DesktopOptions & { env: NodeJS.ProcessEnv; argv: string[] }): Desktop {
+async function ready(electron: ElectronDeps, options: DesktopOptions & { env: NodeJS.ProcessEnv; argv: string[] }): Promise<Desktop> {
   const { app, env, argv } = { ...electron, ...options };
   const platform = options.platform ?? process.platform;
   const appRoot = app.getAppPath();
@@ -152,15 +156,37 @@ function ready(electron: ElectronDeps, options: DesktopOptions & { env: NodeJS.P
   hub.addSink(consoleSink(options.stdout ?? process.stdout));
   const log = hub.logger('desktop');
 
-  // The config folder: --config-dir, FLARE_MISP_HOME, else userData/config, made from the shipped defaults.
-  const choice = resolveConfigDir(flagValue(argv, '--config-dir'), env, path.join(app.getPath('userData'), 'config'));
+  // The config folder: the demo's own with --demo; else --config-dir, FLARE_MISP_HOME, else userData/config, made
+  // from the shipped defaults.
+  const demo = argv.includes(DEMO_FLAG) ? await openDemoProfile(app.getPath('userData'), (line) => log.warn(line)) : undefined;
+  const choice = demo ? { dir: demo.configDir, reason: 'the demo profile (built-in TAXII and MISP simulators)' } : resolveConfigDir(flagValue(argv, '--config-dir'), env, path.join(app.getPath('userData'), 'config'));
+  if (demo && (flagValue(argv, '--config-dir') || env.FLARE_MISP_HOME)) log.warn(`The demo profile uses its own configuration (${demo.configDir}); --config-dir and FLARE_MISP_HOME apply to the real one.`);
   if (choice.reason === 'default' && !existsSync(choice.dir)) {
     const shipped = app.isPackaged && options.resourcesPath ? path.join(options.resourcesPath, 'config') : path.join(appRoot, 'config');
     cpSync(shipped, choice.dir, { recursive: true });
   }
 
   const secrets = safeStorageCodec(electron.safeStorage, platform);
-  const serviceOptions: ServiceOptions = { configDir: choice.dir, configDirReason: choice.reason, mode: 'desktop', version: app.getVersion(), hub, env, secrets };
+  // The other profile is another launch of the app: nothing of one (schedule, tracker, keys) leaks into the other.
+  const switchProfile = async (profile: Profile): Promise<string> => {
+    if ((profile === 'demo') === !!demo) return profile === 'demo' ? 'This is the demo profile already.' : 'This is your configuration already.';
+    app.relaunch({ args: relaunchArgs(argv, profile === 'demo') });
+    void quit();
+    return profile === 'demo'
+      ? 'FLARE MISP restarts on the demo profile: built-in TAXII and MISP simulators, a configuration of their own.'
+      : 'FLARE MISP restarts on your configuration.';
+  };
+  const serviceOptions: ServiceOptions = {
+    configDir: choice.dir,
+    configDirReason: choice.reason,
+    mode: 'desktop',
+    version: app.getVersion(),
+    hub,
+    env,
+    secrets,
+    switchProfile,
+    ...(demo && { demo: demo.info }),
+  };
   const service = options.createService ? options.createService(serviceOptions) : new FlareService(serviceOptions);
   service.start();
   if (secrets.unavailable) log.warn(`Secrets typed into the Config view are written in plain text: ${secrets.unavailable}.`);
@@ -179,7 +205,7 @@ function ready(electron: ElectronDeps, options: DesktopOptions & { env: NodeJS.P
   const trusted = new Set<number>();
   const unregisterIpc = registerIpc(electron.ipcMain, service, trustedSenders(trusted, isOurPage), log);
 
-  const win = new electron.BrowserWindow(windowOptions({ preload: path.join(appRoot, 'dist-main', 'preload.cjs'), icon: asset('icon.png') }));
+  const win = new electron.BrowserWindow(windowOptions({ preload: path.join(appRoot, 'dist-main', 'preload.cjs'), icon: asset('icon.png') }, demo ? { title: 'FLARE MISP — DEMO' } : {}));
   const contentsId = win.webContents.id;
   trusted.add(contentsId);
   win.webContents.once('destroyed', () => trusted.delete(contentsId));
@@ -298,6 +324,7 @@ function ready(electron: ElectronDeps, options: DesktopOptions & { env: NodeJS.P
       } catch (e) {
         log.error(`Closing the engine failed: ${errorMessage(e)}`);
       }
+      await demo?.close().catch((e: unknown) => log.warn(`Stopping the demo's simulators: ${errorMessage(e)}`));
       offRun();
       offJobs();
       offStatus();
@@ -320,6 +347,7 @@ function ready(electron: ElectronDeps, options: DesktopOptions & { env: NodeJS.P
     tray,
     hub,
     configDir: choice.dir,
+    ...(demo && { demo }),
     rendererUrl,
     get quitting() {
       return quitting;

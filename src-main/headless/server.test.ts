@@ -60,6 +60,16 @@ describe('POST /api/<method>', () => {
     expect(garbage.status).toBe(400);
   });
 
+  it('switchProfile is the desktop app\'s: headless it answers not available, naming the demo command', async () => {
+    const { s } = await serve();
+    const r = await post(`${s.url}/api/switchProfile`, ['demo']);
+    const body = (await r.json()) as { error: { code: string; hint: string } };
+    expect(body.error.code).toBe('not_available');
+    expect(body.error.hint).toContain('flare-misp demo');
+    expect((await post(`${s.url}/api/switchProfile`, ['elsewhere'])).status).toBe(400);
+    expect(((await (await post(`${s.url}/api/status`)).json()) as { canSwitchProfile: boolean }).canSwitchProfile).toBe(false);
+  });
+
   it('answers an oversized body with 413 and the reason (not a dropped connection), and content it cannot read with 422', async () => {
     const { s } = await serve({ maxBodyBytes: 1024 * 1024 });
     const big = await post(`${s.url}/api/previewPackage`, ['x'.repeat(2 * 1024 * 1024)]);

@@ -13,6 +13,7 @@ import type {
   LogEntry,
   PreviewResult,
   ProcessType,
+  Profile,
   QuarantineItem,
   RunRecord,
   ServiceStatus,
@@ -122,6 +123,8 @@ export interface FlareState {
   init(): Promise<void>;
   signIn(token: string): Promise<void>;
   finishSetup(): void;
+  /** The desktop app restarts on the demo profile (built-in simulators) or back on the real one. */
+  switchProfile(profile: Profile): Promise<void>;
   checkTaxii(): Promise<HealthResult | undefined>;
   checkMisp(): Promise<HealthResult | undefined>;
   poll(processType: ProcessType): Promise<void>;
@@ -402,6 +405,10 @@ export function createFlareStore(client: FlareClient, tokens?: TokenKeeper) {
         }
       },
       finishSetup: () => set({ setup: false, view: 'dashboard' }),
+      switchProfile: async (profile) => {
+        const said = await act(`profile:${profile}`, profile === 'demo' ? 'Try with demo servers' : 'Leave the demo', () => client.switchProfile(profile));
+        if (said) notify('info', profile === 'demo' ? 'Starting the demo' : 'Leaving the demo', said);
+      },
       checkTaxii: async () => {
         const taxii = await act('checkTaxii', 'TAXII health check', () => client.checkTaxiiStatus());
         if (taxii) set((s) => ({ health: { ...s.health, taxii } }));

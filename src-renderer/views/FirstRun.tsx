@@ -4,6 +4,7 @@ import { Field, keysInMessage } from '../components/Field';
 import { HealthCard } from '../components/HealthCard';
 import { formatTime, relative, PROCESS_LABEL } from '../format/format';
 import { nextJob } from './Dashboard';
+import { TryDemo } from '../components/DemoBanner';
 import type { ApiErrorShape, ConfigView, HealthResult } from '../../shared/api';
 
 type Values = Record<string, string>;
@@ -329,6 +330,7 @@ export function FirstRun() {
           Three steps set it up; each is saved into the configuration files{config ? ` in ${config.dir}` : ''} and checked against the server right away.
         </p>
       </section>
+      <TryDemo />
       {configError ? (
         <div className="banner error" role="alert">
           {configError.message}

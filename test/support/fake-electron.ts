@@ -64,6 +64,7 @@ export function fakeElectron(options: FakeOptions = {}) {
   const record = {
     quit: 0,
     exit: [] as number[],
+    relaunch: [] as { args?: string[] }[],
     loginItems: [] as { openAtLogin: boolean; args?: string[] }[],
     opened: [] as string[],
     notifications: [] as { title: string; body: string }[],
@@ -83,6 +84,7 @@ export function fakeElectron(options: FakeOptions = {}) {
     whenReady = () => Promise.resolve();
     quit = () => void record.quit++;
     exit = (code = 0) => void record.exit.push(code);
+    relaunch = (o: { args?: string[] } = {}) => void record.relaunch.push(o);
     setAppUserModelId = (id: string) => void (record.appUserModelId = id);
     getLoginItemSettings = () => ({ openAtLogin: this.openAtLogin, wasOpenedAtLogin: false });
     setLoginItemSettings = (s: { openAtLogin: boolean; args?: string[] }) => {
