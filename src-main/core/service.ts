@@ -21,6 +21,7 @@ import type {
   Profile,
   QuarantineItem,
   RefreshResult,
+  RunPackageOutcome,
   RunRecord,
   SaveConfigResult,
   ServiceStatus,
@@ -309,8 +310,21 @@ export class FlareService implements AdminApi {
 
   /** One run now (manual); while one of this process type runs, that one is answered. Resolves when it ends. */
   async poll(processType: ProcessType, collection?: string): Promise<RunRecord> {
+    return this.runs.withPackages(await this.pollSummary(processType, collection));
+  }
+
+  /**
+   * poll, answered without the per-package list: a caller that prints a run of many packages streams the list
+   * (packageStream) instead of holding it whole.
+   */
+  async pollSummary(processType: ProcessType, collection?: string): Promise<RunRecord> {
     this.loaded; // a configuration that did not load is the answer
-    return this.runs.withPackages(await this.runs.start({ processType, trigger: 'manual', ...(collection ? { collection } : {}) }));
+    return this.runs.start({ processType, trigger: 'manual', ...(collection ? { collection } : {}) });
+  }
+
+  /** A finished run's per-package outcomes, one by one as they are read. */
+  packageStream(runId: number): AsyncIterable<RunPackageOutcome> {
+    return this.runs.packageStream(runId);
   }
 
   async listJobs(): Promise<JobInfo[]> {

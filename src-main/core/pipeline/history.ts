@@ -4,9 +4,9 @@
  * (outcome-log.ts, written while the run goes; earlier versions kept them in `<id>.json`, still read). A run is
  * written when it starts and when it ends; one found still "running" at start-up was cut off by a stopped process.
  */
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { RunRecord } from '../../../shared/api';
+import type { RunPackageOutcome, RunRecord } from '../../../shared/api';
 import { FlareError } from '../errors';
 import type { Logger } from '../log/types';
 import { readJsonFile, writeJsonFile } from './json-file';
@@ -97,6 +97,15 @@ export class RunHistory {
   /** A run's per-package outcomes from its outcome log; undefined when it has none. */
   packagesOf(id: number): RunRecord['packages'] {
     return OutcomeLog.read(this.outcomeFile(id));
+  }
+
+  /** A run's per-package outcomes one by one, as they are read (the outcome log, else an older run's JSON). */
+  async *packageStream(id: number): AsyncGenerator<RunPackageOutcome> {
+    if (existsSync(this.outcomeFile(id))) {
+      yield* OutcomeLog.stream(this.outcomeFile(id));
+      return;
+    }
+    yield* this.get(id).packages ?? [];
   }
 
   /** One run with its packages when they were kept. */

@@ -6,7 +6,8 @@
  * stops the list there (it is reported once, and the run says its list is incomplete) but never the run.
  */
 import { appendFile, rm } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import type { RunPackageOutcome } from '../../../shared/api';
 import { errorMessage } from '../errors';
 import type { Logger } from '../log/types';
@@ -85,13 +86,41 @@ export class OutcomeLog {
     }
     const out: RunPackageOutcome[] = [];
     for (const line of text.split('\n')) {
-      if (line === '') continue;
-      try {
-        out.push(JSON.parse(line) as RunPackageOutcome);
-      } catch {
-        /* a line cut off when the process stopped */
-      }
+      const outcome = parseLine(line);
+      if (outcome) out.push(outcome);
     }
     return out;
+  }
+
+  /**
+   * The outcomes in a list file one by one, read as they are taken, so that printing the list of a run of
+   * 100,000 packages holds one line at a time; nothing when there is no file.
+   */
+  static async *stream(file: string): AsyncGenerator<RunPackageOutcome> {
+    const input = createReadStream(file, { encoding: 'utf8' });
+    const opened = await new Promise<boolean>((resolve) => {
+      input.once('open', () => resolve(true));
+      input.once('error', () => resolve(false));
+    });
+    if (!opened) return;
+    const lines = createInterface({ input, crlfDelay: Infinity });
+    try {
+      for await (const line of lines) {
+        const outcome = parseLine(line);
+        if (outcome) yield outcome;
+      }
+    } finally {
+      lines.close();
+      input.destroy();
+    }
+  }
+}
+
+function parseLine(line: string): RunPackageOutcome | undefined {
+  if (line === '') return undefined;
+  try {
+    return JSON.parse(line) as RunPackageOutcome;
+  } catch {
+    return undefined; // a line cut off when the process stopped
   }
 }

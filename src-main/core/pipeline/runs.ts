@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { RunRecord, RunTrigger } from '../../../shared/api';
+import type { RunPackageOutcome, RunRecord, RunTrigger } from '../../../shared/api';
 import type { Config, ProcessType, TaxiiConfig } from '../config/config';
 import { FlareError, errorMessage } from '../errors';
 import type { Logger } from '../log/types';
@@ -236,6 +236,12 @@ export class Runs {
   /** The finished run with its per-package outcomes, read from its outcome log (for a caller that asked for the run). */
   withPackages(run: RunRecord): RunRecord {
     return { ...run, packages: this.stores?.history.packagesOf(run.id) ?? [] };
+  }
+
+  /** A finished run's per-package outcomes, read as they are taken. */
+  packageStream(id: number): AsyncIterable<RunPackageOutcome> {
+    this.requireConfig();
+    return this.stores!.history.packageStream(id);
   }
 
   getRun(id: number): RunRecord {

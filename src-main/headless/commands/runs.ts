@@ -8,6 +8,7 @@ import type { QuarantineItem, RunRecord } from '../../../shared/api';
 import { PROCESS_TYPES, type ProcessType } from '../../core/config/config';
 import { FlareError } from '../../core/errors';
 import { withConfigDir, withService, type ServiceCommandOptions } from './common';
+import { writeRunJson } from '../run-json';
 
 type ServiceOpts = ServiceCommandOptions;
 
@@ -58,14 +59,17 @@ async function pollCommand(opts: ServiceOpts & { processType: string; collection
         })
       : () => undefined;
     try {
-      return await service.poll(processType, opts.collection);
+      const summary = await service.pollSummary(processType, opts.collection);
+      // The list of packages is streamed from the run's outcome log: a long window may hold 100,000 of them.
+      if (opts.json) await writeRunJson(process.stdout, summary, service.packageStream(summary.id));
+      return summary;
     } finally {
       off();
       if (live) process.stderr.write('\r\x1b[K');
     }
   });
   if (!run) return;
-  process.stdout.write(opts.json ? `${JSON.stringify(run, null, 2)}\n` : `${describeRun(run)}\n`);
+  if (!opts.json) process.stdout.write(`${describeRun(run)}\n`);
   process.exitCode = run.status === 'Success' ? 0 : 1;
 }
 
