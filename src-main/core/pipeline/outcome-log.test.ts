@@ -53,6 +53,21 @@ describe('OutcomeLog', () => {
     expect(OutcomeLog.read(file)).toEqual([{ packageId: 'a', outcome: 'uploaded' }]);
   });
 
+  it('streams the same outcomes one by one; nothing from a missing file', async () => {
+    const file = path.join(temp(), '4.packages.ndjson');
+    const log = new OutcomeLog(file, silentLogger);
+    for (let i = 0; i < 3000; i++) log.add({ packageId: `pkg-${i}`, outcome: 'uploaded' });
+    await log.flush();
+    writeFileSync(file, `${readFileSync(file, 'utf8')}{"packageId":"torn`);
+    const streamed = [];
+    for await (const o of OutcomeLog.stream(file)) streamed.push(o);
+    expect(streamed).toEqual(OutcomeLog.read(file));
+    expect(streamed).toHaveLength(3000);
+    const none = [];
+    for await (const o of OutcomeLog.stream(path.join(temp(), 'missing.ndjson'))) none.push(o);
+    expect(none).toEqual([]);
+  });
+
   it('a write that fails stops the list with a reason, and does not throw', async () => {
     const dir = temp();
     const notADir = path.join(dir, 'file');
@@ -87,6 +102,9 @@ describe('RunHistory and the outcome logs', () => {
     await history.save({ id: old, ...base });
     writeFileSync(path.join(data, 'runs', `${old}.json`), JSON.stringify({ id: old, ...base, packages: [{ packageId: 'legacy', outcome: 'saved' }] }));
     expect(history.get(old).packages).toEqual([{ packageId: 'legacy', outcome: 'saved' }]);
+    const streamed = [];
+    for await (const o of history.packageStream(old)) streamed.push(o);
+    expect(streamed).toEqual([{ packageId: 'legacy', outcome: 'saved' }]);
     expect(readFileSync(path.join(data, 'runs', 'index.json'), 'utf8')).not.toContain('ignored');
   });
 });
