@@ -8,9 +8,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../core/config/index';
 import { LogHub } from '../core/log/index';
 import { FlareService } from '../core/service';
-import { startDemoSimulators, writeDemoConfig, DEMO_PART_SIZE, type DemoSimulators } from './demo';
+import { demoCadenceInWords, isDemoCadence, startDemoSimulators, writeDemoConfig, DEMO_PART_SIZE, type DemoSimulators } from './demo';
 import { DEMO_INITIAL_PACKAGES, DEMO_TRICKLE_PACKAGES, demoMarking } from './taxii/demo-feed';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -92,5 +93,53 @@ describe('the demo feed and MISP, through the engine', () => {
       () => 'refused',
     );
     expect(bare).toBe('refused');
+  });
+});
+
+describe('the demo configuration for --every', () => {
+  // writeDemoConfig only reads the simulators' addresses: no server needs to listen for these.
+  const sims = {
+    taxii: { urls: { poll: 'http://127.0.0.1:1/taxii-data', discovery: 'http://127.0.0.1:1/taxii-discovery-service', collections: 'http://127.0.0.1:1/taxii-collection-management-service' } },
+    misp: { url: 'http://127.0.0.1:2/' },
+    mispKey: 'k'.repeat(40),
+  } as unknown as DemoSimulators;
+  const written = (options: { everySeconds?: number; frequencyMinutes?: number }) => {
+    const base = mkdtempSync(path.join(tmpdir(), 'flare-demo-config-'));
+    cleanups.push(() => rmSync(base, { recursive: true, force: true }));
+    const { dir } = writeDemoConfig(base, sims, { uiPort: 8080, ...options });
+    return { text: readFileSync(path.join(dir, 'config.properties'), 'utf8'), poll: loadConfig(dir).config.poll };
+  };
+
+  it('a minute (the default) stays mtc.quartz.frequency=1, no cron', () => {
+    for (const options of [{}, { everySeconds: 60 }]) {
+      const { text, poll } = written(options);
+      expect(text).toMatch(/^mtc\.quartz\.frequency=1$/m);
+      expect(text).not.toContain('flare.schedule.cron');
+      expect(text).toContain('# Polling: to MISP, every minute,');
+      expect(poll).toMatchObject({ frequencyMinutes: 1 });
+      expect(poll.cron).toBeUndefined();
+    }
+  });
+
+  it('a divisor of a minute becomes a cron with seconds, which the configuration accepts', () => {
+    const { text, poll } = written({ everySeconds: 10 });
+    expect(text).toMatch(/^flare\.schedule\.cron=\*\/10 \* \* \* \* \*$/m);
+    expect(text).not.toContain('mtc.quartz.frequency');
+    expect(text).toContain('# Polling: to MISP, every 10 seconds,');
+    expect(poll.cron).toBe('*/10 * * * * *');
+  });
+
+  it('whole minutes stay minutes', () => {
+    const { text, poll } = written({ everySeconds: 180 });
+    expect(text).toMatch(/^mtc\.quartz\.frequency=3$/m);
+    expect(text).not.toContain('flare.schedule.cron');
+    expect(poll).toMatchObject({ frequencyMinutes: 3 });
+  });
+
+  it('refuses a cadence the schedule cannot keep evenly, and says each in words', () => {
+    for (const ok of [5, 6, 10, 12, 15, 20, 30, 60, 120, 3600]) expect(isDemoCadence(ok), String(ok)).toBe(true);
+    for (const bad of [0, 4, 7, 45, 90, 3601, 7200, 10.5, Number.NaN]) expect(isDemoCadence(bad), String(bad)).toBe(false);
+    expect(() => written({ everySeconds: 45 })).toThrow(/not a demo cadence/);
+    expect([10, 60, 120, 3600].map(demoCadenceInWords)).toEqual(['every 10 seconds', 'every minute', 'every 2 minutes', 'every hour']);
   });
 });

@@ -82,6 +82,35 @@ export interface DemoConfigOptions {
   uiPort: number;
   /** Minutes between scheduled runs. Default 1. */
   frequencyMinutes?: number;
+  /**
+   * Seconds between scheduled runs instead (wins over frequencyMinutes): whole minutes become
+   * mtc.quartz.frequency, a divisor of a minute a cron with seconds (see demoScheduleLines).
+   */
+  everySeconds?: number;
+}
+
+/**
+ * Whether `seconds` can be a demo cadence: from 5 s to an hour, and either whole minutes (mtc.quartz.frequency) or
+ * a divisor of a minute — a seconds cron (`*\/N`) restarts at every full minute, so any other N would not be
+ * evenly spaced.
+ */
+export function isDemoCadence(seconds: number): boolean {
+  return Number.isInteger(seconds) && seconds >= 5 && seconds <= 3600 && (seconds % 60 === 0 || 60 % seconds === 0);
+}
+
+/** "every minute", "every 10 seconds", "every 2 minutes", "every hour". */
+export function demoCadenceInWords(seconds: number): string {
+  if (seconds === 3600) return 'every hour';
+  if (seconds % 60 === 0) return seconds === 60 ? 'every minute' : `every ${seconds / 60} minutes`;
+  return `every ${seconds} seconds`;
+}
+
+/** The schedule's lines of config.properties for a run every `seconds` (a cadence isDemoCadence accepts). */
+export function demoScheduleLines(seconds: number): string[] {
+  if (!isDemoCadence(seconds)) throw new Error(`${seconds} s is not a demo cadence (5 to 3600 s, whole minutes or a divisor of a minute)`);
+  if (seconds % 60 === 0) return [`mtc.quartz.frequency=${seconds / 60}`];
+  // flare.schedule.cron wins over mtc.quartz.frequency; a 6-field pattern has seconds.
+  return [`flare.schedule.cron=*/${seconds} * * * * *`];
 }
 
 export interface DemoConfig {
@@ -96,6 +125,7 @@ export interface DemoConfig {
  * `<base>/certs/`). Relative paths in the files are relative to `base`, as for any install.
  */
 export function writeDemoConfig(base: string, sims: DemoSimulators, options: DemoConfigOptions): DemoConfig {
+  const everySeconds = options.everySeconds ?? (options.frequencyMinutes ?? 1) * 60;
   const dir = path.join(base, 'config');
   mkdirSync(dir, { recursive: true });
   const files: DemoConfig['files'] = [];
@@ -133,9 +163,9 @@ export function writeDemoConfig(base: string, sims: DemoSimulators, options: Dem
       `flare.taxii.collection-management.url=${sims.taxii.urls.collections}`,
       ...certLines,
       '',
-      '# Polling: to MISP, every minute, the first run from a day back.',
+      `# Polling: to MISP, ${demoCadenceInWords(everySeconds)}, the first run from a day back.`,
       'mtc.processtype=stixToMisp',
-      `mtc.quartz.frequency=${options.frequencyMinutes ?? 1}`,
+      ...demoScheduleLines(everySeconds),
       `mtc.start.time=${start}`,
       'mtc.destination.directory=out',
       'mtc.tracking.datafile=data/trackers.avro',

@@ -101,6 +101,15 @@ describe('flare-misp demo', () => {
     }
   });
 
+  it('--every refuses a cadence the schedule cannot keep, before starting anything', () => {
+    for (const value of ['7', '4', 'soon', '3601']) {
+      const r = spawnSync(process.execPath, [BIN, 'demo', '--port', '0', '--every', value], { env: CLI_ENV, encoding: 'utf8', timeout: 60_000 });
+      expect(r.status, value).toBe(1);
+      expect(r.stderr, value).toContain(`--every ${value}: expected a whole number of seconds from 5 to 3600`);
+      expect(r.stdout, value).not.toContain('FLARE MISP demo');
+    }
+  });
+
   it('--keep leaves the folder with its configuration, tracker and log; SIGTERM stops it too', async () => {
     const demo = await startDemo(['--keep']);
     try {

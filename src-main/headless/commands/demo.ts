@@ -38,6 +38,17 @@ async function uiPort(option: number | undefined): Promise<number> {
   return freePort();
 }
 
+/** --every: seconds between the feed's new packages and between scheduled runs. */
+function everyOption(value: string | undefined, isCadence: (seconds: number) => boolean): number {
+  if (value === undefined) return 60;
+  const seconds = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!isCadence(seconds))
+    throw new Error(
+      `--every ${value}: expected a whole number of seconds from 5 to 3600 that keeps runs evenly spaced: a divisor of a minute (5, 6, 10, 12, 15, 20, 30) or whole minutes (60, 120, …, 3600)`,
+    );
+  return seconds;
+}
+
 const say = (text: string): void => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 
 /**
@@ -48,12 +59,16 @@ const say = (text: string): void => void process.stdout.write(text.endsWith('\n'
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('the whole flow on built-in TAXII and MISP simulators: a throwaway configuration, a run every minute, the web UI')
+    .description('the whole flow on built-in TAXII and MISP simulators: a throwaway configuration, a run every minute (--every), the web UI')
     .option('--port <port>', 'port of the web UI (default: 8080 when free, else a free one; 0 picks a free one)')
     .option('--keep', 'keep the throwaway configuration folder (with the tracker, runs and logs) when the demo stops')
     .option('--mtls', 'the TAXII simulator requires a client certificate; the configuration presents one made for it')
-    .action(async (opts: { port?: string; keep?: boolean; mtls?: boolean }) => {
+    .option('--every <seconds>', "seconds between the feed's new packages and between scheduled runs; default 60")
+    .action(async (opts: { port?: string; keep?: boolean; mtls?: boolean; every?: string }) => {
       const requestedPort = portOption(opts.port);
+      // Loaded here, not at registration: `flare-misp --help` needs none of it.
+      const { startDemoSimulators, writeDemoConfig, isDemoCadence, demoCadenceInWords, DEMO_COLLECTION } = await import('../../simulators/demo');
+      const every = everyOption(opts.every, isDemoCadence);
       const hub = new LogHub();
       hub.addSink(consoleSink(process.stdout));
       const log = hub.logger('demo');
@@ -84,9 +99,7 @@ export function registerDemo(program: Command): void {
       process.on('SIGTERM', stop);
 
       started = (async () => {
-        // Loaded here, not at registration: `flare-misp --help` needs none of it.
-        const { startDemoSimulators, writeDemoConfig, DEMO_COLLECTION } = await import('../../simulators/demo');
-        const sims = await startDemoSimulators({ mtls: opts.mtls === true, log: (line) => log.warn(line) });
+        const sims = await startDemoSimulators({ mtls: opts.mtls === true, tickMs: every * 1000, log: (line) => log.warn(line) });
         undo.push(() => sims.close());
         const port = await uiPort(requestedPort);
         const base = mkdtempSync(path.join(tmpdir(), 'flare-misp-demo-'));
@@ -94,7 +107,7 @@ export function registerDemo(program: Command): void {
           if (opts.keep) say(`The demo's folder is kept: ${base}`);
           else rmSync(base, { recursive: true, force: true });
         });
-        const config = writeDemoConfig(base, sims, { uiPort: port });
+        const config = writeDemoConfig(base, sims, { uiPort: port, everySeconds: every });
         say(`FLARE MISP demo: a throwaway configuration in ${base}${opts.keep ? ' (kept when the demo stops)' : ' (removed when the demo stops; --keep keeps it)'}`);
         for (const file of config.files) say(`\n── ${file.path}\n${file.text}`);
         if (sims.pki) say(`── ${path.join(base, 'certs')}: ca.pem, client.pem, client-key.pem (made now for this demo)\n`);
@@ -108,8 +121,8 @@ export function registerDemo(program: Command): void {
             `FLARE MISP demo is running (ready ${(performance.now() / 1000).toFixed(1)} s after start):`,
             `  web UI           ${headless.url}/`,
             `  MISP simulator   ${misp}/events/index   (the events FLARE MISP sent; no login)`,
-            `  TAXII simulator  ${sims.taxii.urls.poll}   (collection ${DEMO_COLLECTION}${sims.pki ? ', client certificate required' : ''}; new packages every minute)`,
-            '  A run every minute; the first one now. Ctrl-C stops the demo.',
+            `  TAXII simulator  ${sims.taxii.urls.poll}   (collection ${DEMO_COLLECTION}${sims.pki ? ', client certificate required' : ''}; new packages ${demoCadenceInWords(every)})`,
+            `  A run ${demoCadenceInWords(every)}; the first one now. Ctrl-C stops the demo.`,
             '',
           ].join('\n'),
         );
