@@ -18,10 +18,16 @@ import { StixError, type StixErrorCode, type TextPosition } from '../errors';
 import { fastPass, GIVE_UP } from './fast-parse';
 import type { ReadLimits } from '../limits';
 import { NS } from '../namespaces';
-import type { QName, XmlAttribute, XmlElement } from './tree';
+import type { QName, XmlAttribute, XmlElement, XmlNode } from './tree';
 
 /** Shared by every element without attributes (most of them): one array less per element for the GC. */
 const NO_ATTRIBUTES: XmlAttribute[] = Object.freeze([]) as unknown as XmlAttribute[];
+/**
+ * Shared by every element until its first child. A first child then gets an array of exactly one slot: an empty
+ * array's first push reserves 16, and most elements have one child (their text). With the attributes copied the
+ * same way, the spare slots were nearly a third of what a parse keeps (and the young-generation GC copies).
+ */
+const NO_CHILDREN: XmlNode[] = Object.freeze([]) as unknown as XmlNode[];
 
 /** Text is fed to the parser in slices so that a run of text with no markup is noticed while it grows. */
 const SLICE = 1 << 20;
@@ -108,7 +114,6 @@ class TreeBuilder {
     }
     if (++this.elements > limits.maxElements) this.fail('stix_too_many_elements', `the content has more than ${limits.maxElements} elements`);
     if (stack.length >= limits.maxDepth) this.fail('stix_too_deep', `elements are nested deeper than ${limits.maxDepth} levels`);
-    let attrs: XmlAttribute[] = NO_ATTRIBUTES;
     let xsiType: string | undefined;
     for (let i = 0; i < attributes.length; i++) {
       const a = attributes[i]!;
@@ -119,9 +124,9 @@ class TreeBuilder {
         if (this.ids.has(a.value)) this.duplicateIds.add(a.value);
         else this.ids.add(a.value);
       }
-      if (attrs === NO_ATTRIBUTES) attrs = [];
-      attrs.push(a);
     }
+    // A copy of exactly their number (the fast pass reuses its array from tag to tag).
+    const attrs = attributes.length === 0 ? NO_ATTRIBUTES : attributes.slice();
     const el: XmlElement = {
       ns: uri === '' ? '' : intern(uri),
       local: intern(local),
@@ -129,15 +134,17 @@ class TreeBuilder {
       attrs,
       nsDecls,
       xsiType: null,
-      children: [],
+      children: NO_CHILDREN,
       // Only a package's offsets are ever used (to cut it out of the text); a "<" cannot occur inside an
       // attribute value, so the last "<name" before the end of the start tag is where it begins.
       start: local === 'STIX_Package' ? this.source.lastIndexOf(`<${name}`, position) : -1,
       end: -1,
     };
     const parent = stack[stack.length - 1];
-    if (parent) parent.children.push(el);
-    else this.roots.push(el);
+    if (parent) {
+      if (parent.children === NO_CHILDREN) parent.children = [el];
+      else parent.children.push(el);
+    } else this.roots.push(el);
     stack.push(el);
     if (xsiType !== undefined) el.xsiType = resolveQName(xsiType, stack, this.warnings, this.here);
     if (this.hasher !== null) this.hasher.open(el);
@@ -190,6 +197,7 @@ class TreeBuilder {
     this.pendingBlank = '';
     if (merged.length > limits.maxTextLength) this.fail('stix_too_long', `a text node is longer than ${limits.maxTextLength} characters`);
     if (inRun) children[last] = merged;
+    else if (children === NO_CHILDREN) parent.children = [merged];
     else children.push(merged);
     if (this.hasher !== null) this.textPending = true;
   }
