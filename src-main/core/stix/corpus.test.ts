@@ -114,6 +114,10 @@ describe('the corpus', () => {
       expect(again[0]!.model).toEqual(p.model);
       // The model is plain data.
       expect(JSON.parse(JSON.stringify(p.model)).kind).toBe('package');
+      // Hashed on demand (after the parse, from the tree) it is the same hash as hashed while parsing.
+      const onDemand = readPackages(readFileSync(path.join(CORPUS_DIR, file)), { hashOnDemand: true });
+      expect(onDemand[0]!.model).toEqual(p.model);
+      expect(onDemand[0]!.hash).toBe(p.hash);
       // scanPackages (no model) agrees on identity and hash.
       const [scanned] = scanPackages(p.xml);
       expect(scanned!.hash).toBe(p.hash);

@@ -81,6 +81,12 @@ describe('one package in every delivery', () => {
     expect(p!.model).toEqual(original.model);
   });
 
+  it.each(deliveries)('as %s, hashed on demand: the same hash and model', (_name, content) => {
+    const [p] = readPackages(content, { hashOnDemand: true });
+    expect(p!.model).toEqual(original.model);
+    expect(p!.hash).toBe(original.hash);
+  });
+
   it('hands back child XML as a standalone document that declares the namespaces it inherited', () => {
     const [p] = readPackages(asTaxiiChild(AIS));
     expect(p!.xml).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<stix:STIX_Package /);

@@ -24,6 +24,12 @@ export interface ReadOptions {
   limits?: Partial<ReadLimits>;
   /** Receives one debug line per package and each warning. */
   logger?: Logger;
+  /**
+   * Compute each package's `hash` only when it is first read (a walk over the package's tree, which the envelope
+   * keeps until then), instead of while parsing. For a caller that seldom needs it — a conversion uses it only for
+   * a package without an id; dedup needs every hash, and hashing while parsing is cheaper than a walk after.
+   */
+  hashOnDemand?: boolean;
 }
 
 /** One package taken from a content block: what dedup, the tracker and the XML output need. */
@@ -69,7 +75,7 @@ export function readPackage(content: string | Uint8Array, options: ReadOptions =
 /** The canonical form of a package given as XML (for tests and for explaining a hash). */
 export function canonicalForm(content: string | Uint8Array, options: ReadOptions = {}): string[] {
   const { text, limits } = prepare(content, options);
-  return findPackages(parseXml(text, limits).roots, text, limits, 0).map((p) => canonicalXml(p.el));
+  return findPackages(parseXml(text, limits, false).roots, text, limits, 0, false).map((p) => canonicalXml(p.el));
 }
 
 interface Found {
@@ -82,15 +88,20 @@ interface Found {
 
 function extract(content: string | Uint8Array, options: ReadOptions, withModel: boolean): PackageEnvelope[] {
   const { text, limits } = prepare(content, options);
-  const parsed = parseXml(text, limits);
-  const found = findPackages(parsed.roots, text, limits, 0);
+  const hashWhileParsing = options.hashOnDemand !== true;
+  const parsed = parseXml(text, limits, hashWhileParsing);
+  const found = findPackages(parsed.roots, text, limits, 0, hashWhileParsing);
   const log = options.logger?.child('stix');
   return found.map(({ el, ancestors, text: source, warnings: nestedWarnings }) => {
     const warnings = [...parsed.warnings, ...nestedWarnings];
     const version = checkVersion(el, warnings);
     // Hashed while it was parsed (parse.ts); contentHash gives the same for a package met otherwise.
-    const hash = packageHash(el) ?? contentHash(el);
-    const envelope: PackageEnvelope = { hash, xml: standaloneXml(source, el, ancestors), warnings };
+    const parsedHash = packageHash(el);
+    const envelope: PackageEnvelope = { hash: parsedHash ?? '', xml: standaloneXml(source, el, ancestors), warnings };
+    if (parsedHash === undefined) {
+      if (hashWhileParsing) envelope.hash = contentHash(el);
+      else hashWhenRead(envelope, el);
+    }
     const id = ownCopy(attrValue(el, 'id'));
     const timestamp = ownCopy(attrValue(el, 'timestamp'));
     if (id !== undefined) envelope.id = id;
@@ -102,7 +113,31 @@ function extract(content: string | Uint8Array, options: ReadOptions, withModel: 
     warnings.push(...ctx.warnings);
     for (const w of warnings) log?.warn(`package ${id ?? '(no id)'}: ${w}`);
     log?.debug(`read package ${id ?? '(no id)'} (${version ?? 'no version'}), sha256 ${envelope.hash.slice(0, 12)}`);
-    return { ...envelope, model };
+    // Added to the envelope itself: a copy ({ ...envelope, model }) would read an on-demand hash.
+    const extracted = envelope as ExtractedPackage;
+    extracted.model = model;
+    return extracted;
+  });
+}
+
+/** Makes `envelope.hash` the package's content hash, computed the first time it is read (see hashOnDemand). */
+function hashWhenRead(envelope: PackageEnvelope, el: XmlElement): void {
+  let tree: XmlElement | undefined = el;
+  let value = '';
+  Object.defineProperty(envelope, 'hash', {
+    enumerable: true,
+    configurable: true,
+    get: (): string => {
+      if (tree !== undefined) {
+        value = contentHash(tree);
+        tree = undefined;
+      }
+      return value;
+    },
+    set: (v: string): void => {
+      value = v;
+      tree = undefined;
+    },
   });
 }
 
@@ -129,14 +164,14 @@ function prepare(content: string | Uint8Array, options: ReadOptions): { text: st
  * searched for the packages it carries (as child XML, or as escaped text inside a Content element). Any other
  * root refuses the whole content.
  */
-function findPackages(roots: XmlElement[], text: string, limits: ReadLimits, nesting: number): Found[] {
+function findPackages(roots: XmlElement[], text: string, limits: ReadLimits, nesting: number, hash: boolean): Found[] {
   if (roots.length === 0) throw new StixError('stix_empty', 'the content has no XML element');
   const found: Found[] = [];
   for (const root of roots) {
     if (isStixPackage(root)) {
       found.push({ el: root, ancestors: [], text, warnings: [] });
     } else if (TAXII_NAMESPACES.has(root.ns)) {
-      searchTaxii(root, [], text, limits, nesting, found);
+      searchTaxii(root, [], text, limits, nesting, hash, found);
     } else {
       throw notAPackage(root);
     }
@@ -147,22 +182,22 @@ function findPackages(roots: XmlElement[], text: string, limits: ReadLimits, nes
   return found;
 }
 
-function searchTaxii(el: XmlElement, ancestors: XmlElement[], text: string, limits: ReadLimits, nesting: number, found: Found[]): void {
+function searchTaxii(el: XmlElement, ancestors: XmlElement[], text: string, limits: ReadLimits, nesting: number, hash: boolean, found: Found[]): void {
   const path = [...ancestors, el];
   let hasElement = false;
   for (const c of el.children) {
     if (typeof c === 'string') continue;
     hasElement = true;
     if (isStixPackage(c)) found.push({ el: c, ancestors: path, text, warnings: [] });
-    else searchTaxii(c, path, text, limits, nesting, found);
+    else searchTaxii(c, path, text, limits, nesting, hash, found);
   }
   // A Content element that holds the package as escaped text or CDATA: read that text as its own document.
   if (!hasElement && el.local === 'Content' && nesting < 1) {
     const inner = ownText(el);
     if (/^\s*</.test(inner)) {
       const innerText = blankXmlDeclaration(inner);
-      const parsed = parseXml(innerText, limits);
-      for (const f of findPackages(parsed.roots, innerText, limits, nesting + 1)) {
+      const parsed = parseXml(innerText, limits, hash);
+      for (const f of findPackages(parsed.roots, innerText, limits, nesting + 1, hash)) {
         f.warnings.push(...parsed.warnings);
         found.push(f);
       }

@@ -48,7 +48,8 @@ export async function convertFiles(files: readonly string[], misp: Partial<MispC
       continue;
     }
     try {
-      const packages = readPackages(bytes);
+      // The content hash is needed only for a package without an id (its event uuid): computed then, not for all.
+      const packages = readPackages(bytes, { hashOnDemand: true });
       if (packages.length === 0) throw new FlareError('stix_not_a_package', 'no STIX package in the file');
       const converted: ConvertedPackage[] = [];
       for (const [i, p] of packages.entries()) {

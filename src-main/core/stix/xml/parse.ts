@@ -101,6 +101,8 @@ class TreeBuilder {
     private readonly fail: Fail,
     /** Where an `xsi:type` with an undeclared prefix was written (for its warning). */
     private readonly here: () => TextPosition,
+    /** Whether to hash the packages met (see parseXml). */
+    private readonly hashing: boolean,
   ) {}
 
   /** A start tag, its attributes (namespace declarations left out, uris resolved) and declarations. */
@@ -148,7 +150,7 @@ class TreeBuilder {
     stack.push(el);
     if (xsiType !== undefined) el.xsiType = resolveQName(xsiType, stack, this.warnings, this.here);
     if (this.hasher !== null) this.hasher.open(el);
-    else if (el.local === 'STIX_Package' && el.ns === NS.stix) {
+    else if (this.hashing && el.local === 'STIX_Package' && el.ns === NS.stix) {
       this.hasher = new CanonicalHasher();
       this.hashed = el;
       this.hasher.open(el);
@@ -216,17 +218,20 @@ class TreeBuilder {
  * fast pass (fast-parse.ts); anything it is not sure about — a DOCTYPE, a processing instruction, an undefined
  * entity, a carriage return, a name outside ASCII, a cap reached, any well-formedness error — makes it give up,
  * and saxes parses the text instead and says exactly what is wrong, where. Both build the same tree (one builder).
+ *
+ * `hash` false leaves the packages unhashed (`packageHash` undefined): for a reader whose caller may never ask for
+ * the hash — hashing is about a quarter of the parse.
  */
-export function parseXml(text: string, limits: ReadLimits): ParsedXml {
-  const fast = fastParseXml(text, limits);
-  return fast ?? saxesParseXml(text, limits);
+export function parseXml(text: string, limits: ReadLimits, hash = true): ParsedXml {
+  const fast = fastParseXml(text, limits, hash);
+  return fast ?? saxesParseXml(text, limits, hash);
 }
 
-export function fastParseXml(text: string, limits: ReadLimits): ParsedXml | undefined {
+export function fastParseXml(text: string, limits: ReadLimits, hash = true): ParsedXml | undefined {
   const giveUp = (): never => {
     throw GIVE_UP;
   };
-  const tree = new TreeBuilder(text, limits, giveUp, giveUp);
+  const tree = new TreeBuilder(text, limits, giveUp, giveUp, hash);
   try {
     if (!fastPass(text, limits, tree)) {
       tree.hasher?.release();
@@ -241,7 +246,7 @@ export function fastParseXml(text: string, limits: ReadLimits): ParsedXml | unde
 }
 
 /** The saxes pass: every well-formedness rule, with line and column. */
-export function saxesParseXml(text: string, limits: ReadLimits): ParsedXml {
+export function saxesParseXml(text: string, limits: ReadLimits, hash = true): ParsedXml {
   const parser = new SaxesParser({ xmlns: true, fragment: true, position: true });
   const tree = new TreeBuilder(
     text,
@@ -250,6 +255,7 @@ export function saxesParseXml(text: string, limits: ReadLimits): ParsedXml {
       throw new StixError(code, message, { position: here(parser) });
     },
     () => here(parser),
+    hash,
   );
   // Where the last markup event happened: the distance from it is the length of the run being accumulated.
   let lastMark = 0;

@@ -108,10 +108,10 @@ const clamp = (v: number | undefined, min: number, max: number, fallback: number
 export function buildEventWith(map: MapObservable, input: Input, options: BuildEventOptions = {}): BuiltEvent {
   const model = isExtracted(input) ? input.model : input;
   const packageId = (isExtracted(input) ? input.id : undefined) ?? model.id;
-  const hash = isExtracted(input) ? input.hash : modelHash(model);
   const timestamp = (isExtracted(input) ? input.timestamp : undefined) ?? model.timestamp;
   const report = options.report ?? new ConversionReport();
-  const eventUuid = eventUuidFor(packageId, hash);
+  // The content hash only when there is no id to take the uuid from (a reader may compute it on demand).
+  const eventUuid = eventUuidFor(packageId, () => (isExtracted(input) ? input.hash : modelHash(model)));
   const settings = policySettings(options.misp);
   const ctx = new BuildContext(model, eventUuid, report, settings, map);
   const where = packageId ?? 'package';

@@ -72,6 +72,24 @@ describe('event identity and time', () => {
     expect(eventUuidFor(undefined, 'abc')).toBe(eventUuidFor(undefined, 'abc'));
     // Fixed forever (UUIDv5 of "stix-package|<id>" in FLARE's namespace): events already in MISP depend on it.
     expect(v5).toBe(uuidv5('stix-package|NCCIC:IB-14-20054', FLARE_UUID_NAMESPACE));
+    // The hash may be given as a function: asked for only when there is no id.
+    let asked = 0;
+    const hashOf = (): string => {
+      asked++;
+      return 'abc';
+    };
+    expect(eventUuidFor('NCCIC:IB-14-20054', hashOf)).toBe(v5);
+    expect(asked).toBe(0);
+    expect(eventUuidFor(undefined, hashOf)).toBe(eventUuidFor(undefined, 'abc'));
+    expect(asked).toBe(1);
+  });
+
+  it('gives a package without an id the same event whether the reader hashed it while parsing or on demand', () => {
+    const xml = pkg('<stix:Indicators><stix:Indicator id="ex:indicator-1" timestamp="2016-07-25T04:35:11Z" xsi:type="indicator:IndicatorType"><indicator:Title>t</indicator:Title></stix:Indicator></stix:Indicators>').replace(` id="ex:Package-${PKG_UUID}"`, '');
+    const eager = buildEventWith(mapObservable, readPackage(xml)).event;
+    const onDemand = buildEventWith(mapObservable, readPackage(xml, { hashOnDemand: true })).event;
+    expect(eager.uuid).toBe(derivedUuid('stix-package-hash', readPackage(xml).hash));
+    expect(eventJson(onDemand)).toBe(eventJson(eager));
   });
 
   it('reads STIX times with any fraction and zone as UTC; no zone means UTC', () => {

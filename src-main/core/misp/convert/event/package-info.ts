@@ -10,16 +10,17 @@ const TRAILING_UUID = /([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]
 
 /**
  * The event uuid: the UUID inside the package id when it is one MISP accepts (`NCCIC:STIX_Package-<uuid>`), else
- * UUIDv5 of the whole id in FLARE's namespace. A package without an id is identified by its content hash.
+ * UUIDv5 of the whole id in FLARE's namespace. A package without an id is identified by its content hash (given as
+ * a function when it is costly to compute: only a package without an id needs it).
  */
-export function eventUuidFor(packageId: string | undefined, contentHash: string): string {
+export function eventUuidFor(packageId: string | undefined, contentHash: string | (() => string)): string {
   if (packageId !== undefined && packageId !== '') {
     const m = TRAILING_UUID.exec(packageId.trim());
     if (m && isMispUuid(m[1])) return m[1]!.toLowerCase();
     // UUIDv5 of "stix-package|<id>" in FLARE's namespace (derivedUuid joins its two arguments with "|").
     return derivedUuid('stix-package', packageId);
   }
-  return derivedUuid('stix-package-hash', contentHash);
+  return derivedUuid('stix-package-hash', typeof contentHash === 'string' ? contentHash : contentHash());
 }
 
 /** sha256 of the model's JSON: the identity of a package given as a bare model without id or hash. */
