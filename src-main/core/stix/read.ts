@@ -25,9 +25,9 @@ export interface ReadOptions {
   /** Receives one debug line per package and each warning. */
   logger?: Logger;
   /**
-   * Compute each package's `hash` only when it is first read (a walk over the package's tree, which the envelope
-   * keeps until then), instead of while parsing. For a caller that seldom needs it — a conversion uses it only for
-   * a package without an id; dedup needs every hash, and hashing while parsing is cheaper than a walk after.
+   * Compute each package's `hash` only when it is first read, by reading its standalone XML again (a package has
+   * the same hash in every delivery), instead of while parsing. For a caller that seldom needs it — a conversion
+   * uses it only for a package without an id. Dedup needs every hash: hashing while parsing is far cheaper then.
    */
   hashOnDemand?: boolean;
 }
@@ -100,7 +100,7 @@ function extract(content: string | Uint8Array, options: ReadOptions, withModel: 
     const envelope: PackageEnvelope = { hash: parsedHash ?? '', xml: standaloneXml(source, el, ancestors), warnings };
     if (parsedHash === undefined) {
       if (hashWhileParsing) envelope.hash = contentHash(el);
-      else hashWhenRead(envelope, el);
+      else hashWhenRead(envelope, options.limits);
     }
     const id = ownCopy(attrValue(el, 'id'));
     const timestamp = ownCopy(attrValue(el, 'timestamp'));
@@ -120,23 +120,18 @@ function extract(content: string | Uint8Array, options: ReadOptions, withModel: 
   });
 }
 
-/** Makes `envelope.hash` the package's content hash, computed the first time it is read (see hashOnDemand). */
-function hashWhenRead(envelope: PackageEnvelope, el: XmlElement): void {
-  let tree: XmlElement | undefined = el;
-  let value = '';
+/**
+ * Makes `envelope.hash` the package's content hash, computed the first time it is read (see hashOnDemand) from
+ * the envelope's own XML: keeping the parsed tree for it instead would keep the whole tree alive with the envelope.
+ */
+function hashWhenRead(envelope: PackageEnvelope, limits: Partial<ReadLimits> | undefined): void {
+  let value: string | undefined;
   Object.defineProperty(envelope, 'hash', {
     enumerable: true,
     configurable: true,
-    get: (): string => {
-      if (tree !== undefined) {
-        value = contentHash(tree);
-        tree = undefined;
-      }
-      return value;
-    },
+    get: (): string => (value ??= scanPackages(envelope.xml, limits ? { limits } : {})[0]!.hash),
     set: (v: string): void => {
       value = v;
-      tree = undefined;
     },
   });
 }
