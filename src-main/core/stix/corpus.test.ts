@@ -7,6 +7,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORPUS_DIR, filesUnder } from '../../../test/paths';
 import { isStixError, readPackages, scanPackages, summarizePackage, type ExtractedPackage } from './index';
+import { resolveLimits } from './limits';
+import { BuildContext } from './model/context';
+import { stixPackage } from './model/package';
+import { decodeBytes } from './xml/decode';
+import { parseXml } from './xml/parse';
+import { blankXmlDeclaration, unwrapContent } from './xml/unwrap';
 
 const ALL = filesUnder(CORPUS_DIR, '').map((f) => path.relative(CORPUS_DIR, f)).sort();
 /** The corpus's own documentation: not STIX content, never handed to the reader. */
@@ -114,7 +120,13 @@ describe('the corpus', () => {
       expect(again[0]!.model).toEqual(p.model);
       // The model is plain data.
       expect(JSON.parse(JSON.stringify(p.model)).kind).toBe('package');
-      // Hashed on demand (after the parse, from the tree) it is the same hash as hashed while parsing.
+      // The reader reads each construct of the package's lists as soon as it is parsed: the model and warnings
+      // are those of the whole package read from a complete tree.
+      const tree = parseXml(blankXmlDeclaration(unwrapContent(decodeBytes(readFileSync(path.join(CORPUS_DIR, file))))), resolveLimits());
+      const ctx = new BuildContext();
+      expect(p.model).toEqual(stixPackage(tree.roots[0]!, ctx));
+      expect(p.warnings.slice(p.warnings.length - ctx.warnings.length)).toEqual(ctx.warnings);
+      // Hashed on demand (read again from its standalone XML) it is the same hash as hashed while parsing.
       const onDemand = readPackages(readFileSync(path.join(CORPUS_DIR, file)), { hashOnDemand: true });
       expect(onDemand[0]!.model).toEqual(p.model);
       expect(onDemand[0]!.hash).toBe(p.hash);

@@ -2,19 +2,19 @@
  * The STIX reader's entry point: one TAXII content block (or one file) in, its STIX packages out — each with
  * id, version, timestamp, content hash, standalone XML and typed model — or a typed refusal.
  *
- *   content ─ decode (bytes → text) ─ unwrap (CDATA / escaped text) ─ parse (saxes, caps) ─ find packages
- *           ─ per package: canonical hash, standalone XML, model
+ *   content ─ decode (bytes → text) ─ unwrap (CDATA / escaped text) ─ parse (caps; constructs read as parsed)
+ *           ─ find packages ─ per package: canonical hash, standalone XML, model
  */
 import type { Logger } from '../log/types';
 import { canonicalXml, contentHash } from './canonical';
 import { StixError } from './errors';
 import { resolveLimits, type ReadLimits } from './limits';
-import { BuildContext } from './model/context';
-import { stixPackage } from './model/package';
+import { BuildContext, type PrebuiltItem } from './model/context';
+import { packageItemReader, stixPackage } from './model/package';
 import type { StixPackage } from './model/types';
 import { NS, SUPPORTED_STIX_VERSIONS, TAXII_NAMESPACES } from './namespaces';
 import { decodeBytes } from './xml/decode';
-import { packageHash, parseXml } from './xml/parse';
+import { packageHash, parseXml, type ParseOptions } from './xml/parse';
 import { standaloneXml } from './xml/serialize';
 import { attrValue, clarkName, ownText, writtenName, type XmlElement } from './xml/tree';
 import { blankXmlDeclaration, unwrapContent } from './xml/unwrap';
@@ -75,7 +75,7 @@ export function readPackage(content: string | Uint8Array, options: ReadOptions =
 /** The canonical form of a package given as XML (for tests and for explaining a hash). */
 export function canonicalForm(content: string | Uint8Array, options: ReadOptions = {}): string[] {
   const { text, limits } = prepare(content, options);
-  return findPackages(parseXml(text, limits, false).roots, text, limits, 0, false).map((p) => canonicalXml(p.el));
+  return findPackages(parseXml(text, limits, { hash: false }).roots, text, limits, 0, {}).map((p) => canonicalXml(p.el));
 }
 
 interface Found {
@@ -89,18 +89,23 @@ interface Found {
 function extract(content: string | Uint8Array, options: ReadOptions, withModel: boolean): PackageEnvelope[] {
   const { text, limits } = prepare(content, options);
   const hashWhileParsing = options.hashOnDemand !== true;
-  const parsed = parseXml(text, limits, hashWhileParsing);
-  const found = findPackages(parsed.roots, text, limits, 0, hashWhileParsing);
+  // With the model: each construct of a package's lists is read as soon as it is parsed (its subtree then dropped),
+  // and the package's model takes them from `prebuilt`.
+  const prebuilt = withModel ? new WeakMap<XmlElement, PrebuiltItem>() : undefined;
+  const parseOptions: ParseOptions = { hash: hashWhileParsing, ...(prebuilt && { onItem: itemReader(prebuilt) }) };
+  const parsed = parseXml(text, limits, parseOptions);
+  const found = findPackages(parsed.roots, text, limits, 0, parseOptions);
   const log = options.logger?.child('stix');
   return found.map(({ el, ancestors, text: source, warnings: nestedWarnings }) => {
     const warnings = [...parsed.warnings, ...nestedWarnings];
     const version = checkVersion(el, warnings);
-    // Hashed while it was parsed (parse.ts); contentHash gives the same for a package met otherwise.
+    // Hashed while it was parsed (parse.ts). Otherwise (on demand, or a package met in an unusual place) from the
+    // tree, or, where the tree lacks the subtrees of the constructs read while parsing, from the standalone XML.
     const parsedHash = packageHash(el);
     const envelope: PackageEnvelope = { hash: parsedHash ?? '', xml: standaloneXml(source, el, ancestors), warnings };
     if (parsedHash === undefined) {
-      if (hashWhileParsing) envelope.hash = contentHash(el);
-      else hashWhenRead(envelope, options.limits);
+      if (!hashWhileParsing) hashWhenRead(envelope, options.limits);
+      else envelope.hash = prebuilt ? hashOfXml(envelope.xml, options.limits) : contentHash(el);
     }
     const id = ownCopy(attrValue(el, 'id'));
     const timestamp = ownCopy(attrValue(el, 'timestamp'));
@@ -108,7 +113,7 @@ function extract(content: string | Uint8Array, options: ReadOptions, withModel: 
     if (version !== undefined) envelope.version = version;
     if (timestamp !== undefined) envelope.timestamp = timestamp;
     if (!withModel) return envelope;
-    const ctx = new BuildContext();
+    const ctx = new BuildContext(prebuilt);
     const model = stixPackage(el, ctx);
     warnings.push(...ctx.warnings);
     for (const w of warnings) log?.warn(`package ${id ?? '(no id)'}: ${w}`);
@@ -120,6 +125,22 @@ function extract(content: string | Uint8Array, options: ReadOptions, withModel: 
   });
 }
 
+/** The parser's onItem for extract: reads each item stixPackage reads with a builder of its own, into `prebuilt`. */
+function itemReader(prebuilt: WeakMap<XmlElement, PrebuiltItem>): NonNullable<ParseOptions['onItem']> {
+  return (item, list) => {
+    const read = packageItemReader(list, item);
+    if (read === undefined) return false;
+    const ctx = new BuildContext();
+    prebuilt.set(item, { model: read(item, ctx), warnings: ctx.warnings });
+    return true;
+  };
+}
+
+/** The content hash of a package given as its standalone XML (a package has the same hash in every delivery). */
+function hashOfXml(xml: string, limits: Partial<ReadLimits> | undefined): string {
+  return scanPackages(xml, limits ? { limits } : {})[0]!.hash;
+}
+
 /**
  * Makes `envelope.hash` the package's content hash, computed the first time it is read (see hashOnDemand) from
  * the envelope's own XML: keeping the parsed tree for it instead would keep the whole tree alive with the envelope.
@@ -129,7 +150,7 @@ function hashWhenRead(envelope: PackageEnvelope, limits: Partial<ReadLimits> | u
   Object.defineProperty(envelope, 'hash', {
     enumerable: true,
     configurable: true,
-    get: (): string => (value ??= scanPackages(envelope.xml, limits ? { limits } : {})[0]!.hash),
+    get: (): string => (value ??= hashOfXml(envelope.xml, limits)),
     set: (v: string): void => {
       value = v;
     },
@@ -159,14 +180,14 @@ function prepare(content: string | Uint8Array, options: ReadOptions): { text: st
  * searched for the packages it carries (as child XML, or as escaped text inside a Content element). Any other
  * root refuses the whole content.
  */
-function findPackages(roots: XmlElement[], text: string, limits: ReadLimits, nesting: number, hash: boolean): Found[] {
+function findPackages(roots: XmlElement[], text: string, limits: ReadLimits, nesting: number, parseOptions: ParseOptions): Found[] {
   if (roots.length === 0) throw new StixError('stix_empty', 'the content has no XML element');
   const found: Found[] = [];
   for (const root of roots) {
     if (isStixPackage(root)) {
       found.push({ el: root, ancestors: [], text, warnings: [] });
     } else if (TAXII_NAMESPACES.has(root.ns)) {
-      searchTaxii(root, [], text, limits, nesting, hash, found);
+      searchTaxii(root, [], text, limits, nesting, parseOptions, found);
     } else {
       throw notAPackage(root);
     }
@@ -177,22 +198,22 @@ function findPackages(roots: XmlElement[], text: string, limits: ReadLimits, nes
   return found;
 }
 
-function searchTaxii(el: XmlElement, ancestors: XmlElement[], text: string, limits: ReadLimits, nesting: number, hash: boolean, found: Found[]): void {
+function searchTaxii(el: XmlElement, ancestors: XmlElement[], text: string, limits: ReadLimits, nesting: number, parseOptions: ParseOptions, found: Found[]): void {
   const path = [...ancestors, el];
   let hasElement = false;
   for (const c of el.children) {
     if (typeof c === 'string') continue;
     hasElement = true;
     if (isStixPackage(c)) found.push({ el: c, ancestors: path, text, warnings: [] });
-    else searchTaxii(c, path, text, limits, nesting, hash, found);
+    else searchTaxii(c, path, text, limits, nesting, parseOptions, found);
   }
   // A Content element that holds the package as escaped text or CDATA: read that text as its own document.
   if (!hasElement && el.local === 'Content' && nesting < 1) {
     const inner = ownText(el);
     if (/^\s*</.test(inner)) {
       const innerText = blankXmlDeclaration(inner);
-      const parsed = parseXml(innerText, limits, hash);
-      for (const f of findPackages(parsed.roots, innerText, limits, nesting + 1, hash)) {
+      const parsed = parseXml(innerText, limits, parseOptions);
+      for (const f of findPackages(parsed.roots, innerText, limits, nesting + 1, parseOptions)) {
         f.warnings.push(...parsed.warnings);
         found.push(f);
       }

@@ -11,9 +11,28 @@ import type { GenericElement } from './types';
 export class BuildContext {
   readonly warnings: string[] = [];
 
+  /** Items read while the document was being parsed (see read.ts), by element: their model and their warnings. */
+  constructor(readonly prebuilt?: WeakMap<XmlElement, PrebuiltItem>) {}
+
   warn(message: string): void {
     if (this.warnings.length < 1000) this.warnings.push(message);
   }
+
+  /**
+   * `build(el, this)`, or the model read from `el` while it was parsed, its warnings raised here now — in the
+   * document's order, as if it had been built here.
+   */
+  item<T>(el: XmlElement, build: (el: XmlElement, ctx: BuildContext) => T): T {
+    const done = this.prebuilt?.get(el);
+    if (done === undefined) return build(el, this);
+    for (const w of done.warnings) this.warn(w);
+    return done.model as T;
+  }
+}
+
+export interface PrebuiltItem {
+  model: unknown;
+  warnings: readonly string[];
 }
 
 /**

@@ -62,7 +62,7 @@ export function observable(el: XmlElement, ctx: BuildContext): Observable {
 /** The `Observable*` children of an ObservablesType container (`stix:Observables`, Parameter_Observables…). */
 export function observables(container: XmlElement, ctx: BuildContext, extensions: CyboxObject['extensions']): Observable[] {
   const out: Observable[] = [];
-  eachChild(container, extensions, (c, local) => (local === 'Observable' ? void out.push(observable(c, ctx)) : false));
+  eachChild(container, extensions, (c, local) => (local === 'Observable' ? void out.push(ctx.item(c, observable)) : false));
   return out;
 }
 

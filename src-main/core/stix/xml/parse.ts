@@ -52,6 +52,18 @@ function intern(s: string): string {
   return one;
 }
 
+export interface ParseOptions {
+  /** Hash the packages met while parsing (`packageHash`; default true): a reader may never need the hash. */
+  hash?: boolean;
+  /**
+   * Called as each element directly inside an element of an outermost STIX_Package (an Indicator inside
+   * Indicators, a TTP inside TTPs…) is closed, with that list element. Returning true says its content has been
+   * read: its children are dropped then and there (the element stays, without children), so that a construct's
+   * subtree dies young instead of living — and being copied by the GC — until the whole document is parsed.
+   */
+  onItem?: (item: XmlElement, list: XmlElement) => boolean;
+}
+
 export interface ParsedXml {
   /** The top-level elements (a TAXII Content may hold several). */
   roots: XmlElement[];
@@ -94,6 +106,9 @@ class TreeBuilder {
   hasher: CanonicalHasher | null = null;
   private hashed: XmlElement | null = null;
   private textPending = false;
+  /** The STIX_Package open outside any other (its grandchildren go to onItem), and its depth in the stack. */
+  private outer: XmlElement | null = null;
+  private outerDepth = -1;
 
   constructor(
     private readonly source: string,
@@ -101,8 +116,7 @@ class TreeBuilder {
     private readonly fail: Fail,
     /** Where an `xsi:type` with an undeclared prefix was written (for its warning). */
     private readonly here: () => TextPosition,
-    /** Whether to hash the packages met (see parseXml). */
-    private readonly hashing: boolean,
+    private readonly options: ParseOptions,
   ) {}
 
   /** A start tag, its attributes (namespace declarations left out, uris resolved) and declarations. */
@@ -149,8 +163,12 @@ class TreeBuilder {
     } else this.roots.push(el);
     stack.push(el);
     if (xsiType !== undefined) el.xsiType = resolveQName(xsiType, stack, this.warnings, this.here);
+    if (this.outer === null && el.local === 'STIX_Package' && el.ns === NS.stix) {
+      this.outer = el;
+      this.outerDepth = stack.length - 1;
+    }
     if (this.hasher !== null) this.hasher.open(el);
-    else if (this.hashing && el.local === 'STIX_Package' && el.ns === NS.stix) {
+    else if (el === this.outer && this.options.hash !== false) {
       this.hasher = new CanonicalHasher();
       this.hashed = el;
       this.hasher.open(el);
@@ -159,21 +177,25 @@ class TreeBuilder {
 
   close(position: number): void {
     this.pendingBlank = '';
-    const el = this.stack.pop();
+    const { stack } = this;
+    const el = stack.pop();
     if (!el) return;
     el.end = position;
     const { hasher } = this;
-    if (hasher === null) return;
-    if (this.textPending) {
-      this.textPending = false;
-      hasher.text(el.children[el.children.length - 1] as string);
+    if (hasher !== null) {
+      if (this.textPending) {
+        this.textPending = false;
+        hasher.text(el.children[el.children.length - 1] as string);
+      }
+      hasher.close();
+      if (el === this.hashed) {
+        packageHashes.set(el, hasher.digest());
+        this.hasher = null;
+        this.hashed = null;
+      }
     }
-    hasher.close();
-    if (el === this.hashed) {
-      packageHashes.set(el, hasher.digest());
-      this.hasher = null;
-      this.hashed = null;
-    }
+    if (el === this.outer) this.outer = null;
+    else if (this.outer !== null && stack.length === this.outerDepth + 2 && this.options.onItem?.(el, stack[stack.length - 1]!)) el.children = NO_CHILDREN;
   }
 
   // Whitespace-only text is held back: kept only if more text follows in the same run (`a <!--c--> b`),
@@ -219,19 +241,19 @@ class TreeBuilder {
  * entity, a carriage return, a name outside ASCII, a cap reached, any well-formedness error — makes it give up,
  * and saxes parses the text instead and says exactly what is wrong, where. Both build the same tree (one builder).
  *
- * `hash` false leaves the packages unhashed (`packageHash` undefined): for a reader whose caller may never ask for
- * the hash — hashing is about a quarter of the parse.
+ * When the fast pass gives up after calling `onItem`, the items it gave are of a tree that is thrown away: the saxes
+ * pass gives its own.
  */
-export function parseXml(text: string, limits: ReadLimits, hash = true): ParsedXml {
-  const fast = fastParseXml(text, limits, hash);
-  return fast ?? saxesParseXml(text, limits, hash);
+export function parseXml(text: string, limits: ReadLimits, options: ParseOptions = {}): ParsedXml {
+  const fast = fastParseXml(text, limits, options);
+  return fast ?? saxesParseXml(text, limits, options);
 }
 
-export function fastParseXml(text: string, limits: ReadLimits, hash = true): ParsedXml | undefined {
+export function fastParseXml(text: string, limits: ReadLimits, options: ParseOptions = {}): ParsedXml | undefined {
   const giveUp = (): never => {
     throw GIVE_UP;
   };
-  const tree = new TreeBuilder(text, limits, giveUp, giveUp, hash);
+  const tree = new TreeBuilder(text, limits, giveUp, giveUp, options);
   try {
     if (!fastPass(text, limits, tree)) {
       tree.hasher?.release();
@@ -246,7 +268,7 @@ export function fastParseXml(text: string, limits: ReadLimits, hash = true): Par
 }
 
 /** The saxes pass: every well-formedness rule, with line and column. */
-export function saxesParseXml(text: string, limits: ReadLimits, hash = true): ParsedXml {
+export function saxesParseXml(text: string, limits: ReadLimits, options: ParseOptions = {}): ParsedXml {
   const parser = new SaxesParser({ xmlns: true, fragment: true, position: true });
   const tree = new TreeBuilder(
     text,
@@ -255,7 +277,7 @@ export function saxesParseXml(text: string, limits: ReadLimits, hash = true): Pa
       throw new StixError(code, message, { position: here(parser) });
     },
     () => here(parser),
-    hash,
+    options,
   );
   // Where the last markup event happened: the distance from it is the length of the run being accumulated.
   let lastMark = 0;
