@@ -65,8 +65,12 @@ export class BuildContext {
   private readonly mappedObservables = new Map<Observable, Mapped | null>();
   /** Event tags, in order. */
   readonly eventTags: MispTag[] = [];
-  /** What each construct produced (uuids of kept attributes and objects), for report objects' references. */
+  /**
+   * What each construct produced (uuids of kept attributes and objects), for the references of the report objects
+   * of incidents and reports: kept only when the package has any (a set per construct is a cost to every other).
+   */
   readonly produced = new Map<object, string[]>();
+  private readonly tracksProduced: boolean;
 
   constructor(
     readonly model: StixPackage,
@@ -78,6 +82,7 @@ export class BuildContext {
     this.parts = new EventParts(report);
     this.scan = scanModel(model);
     this.index = this.scan.index;
+    this.tracksProduced = this.scan.definitions.incident.length > 0 || this.scan.definitions.report.length > 0;
     for (const dup of this.index.duplicates) report.warn('duplicate-id', `the id ${dup} is defined more than once; references use the first definition`, dup);
     for (const { construct, handling } of this.scan.marked) {
       for (const m of handling) {
@@ -203,7 +208,7 @@ export class BuildContext {
 
   /** Notes that `owner` produced the piece with this uuid (once, in order). */
   private remember(owner: object | undefined, uuid: string): void {
-    if (!owner) return;
+    if (!owner || !this.tracksProduced) return;
     let set = this.producedSets.get(owner);
     if (!set) {
       this.producedSets.set(owner, (set = new Set()));
