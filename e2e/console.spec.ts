@@ -1,5 +1,6 @@
 import { test, expect, type Page } from '@playwright/test';
 import { setMisp, WIRED } from './support/ports';
+import { readmeShot } from './support/readme-shot';
 
 // The admin console against the service wired to the TAXII and MISP test servers: polls with live progress, the
 // run history and its charts, the jobs, the configuration and the quarantine. Each spec uses its own collection
@@ -51,7 +52,7 @@ test('Poll to XML and Poll to MISP each make a run with its counts while progres
     await expect(progress).toContainText(/[1-9]\d* uploads done/, { timeout: 20_000 });
     await dismissToasts(page);
     await page.screenshot({ path: 'test-results/e2e/dashboard-during-run.png' });
-    await page.screenshot({ path: 'docs/screenshot-dashboard-run.png' });
+    await readmeShot(page, 'dashboard-run');
     await expect(misp.getByTestId('last-run')).toContainText('60 uploaded', { timeout: 60_000 });
     await expect(misp.getByTestId('last-run')).toContainText('60 new');
     await expect(button).toBeEnabled();
@@ -189,5 +190,5 @@ test('Quarantine: a package MISP refused is listed with its reason, previewed an
   await expect(page.getByTestId('run-charts').locator('.recharts-bar-rectangle').first()).toBeVisible();
   await dismissToasts(page);
   await expect(page.locator('.toasts .notice')).toHaveCount(0);
-  await page.screenshot({ path: 'docs/screenshot-runs.png' });
+  await readmeShot(page, 'runs');
 });

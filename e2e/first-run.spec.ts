@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { FRESH, FRESH_TOKEN, stackInfo } from './support/ports';
+import { readmeShot } from './support/readme-shot';
 
 // A new user on a token-protected service with nothing configured: sign in, then the guided setup configures the
 // feed and MISP (each saved, then checked live) and the schedule; both cards go healthy.
@@ -41,7 +42,7 @@ test('sign in, then the first-run setup configures TAXII and MISP and both go he
   await page.getByRole('button', { name: 'Save and start the schedule' }).click();
   await expect(page.getByTestId('setup-next-run')).toContainText(/Saved. The next run \(Poll to MISP\) starts at/);
   await page.screenshot({ path: 'test-results/e2e/first-run.png', fullPage: true });
-  await page.screenshot({ path: 'docs/screenshot-first-run.png', fullPage: true });
+  await readmeShot(page, 'first-run', { fullPage: true });
 
   await page.getByRole('button', { name: 'Done — open the dashboard' }).click();
   await expect(page.getByTestId('health-taxii-verdict')).toContainText('Healthy');

@@ -1,7 +1,8 @@
 import { test, expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CORPUS_DIR, corpusFile, REPO_ROOT } from '../test/paths';
+import { CORPUS_DIR, corpusFile } from '../test/paths';
+import { readmeShot } from './support/readme-shot';
 
 // "Preview STIX" against the real headless server and engine, with real corpus files (never edited).
 const AIS = path.join(CORPUS_DIR, 'STIXProject__python-stix', 'stix', 'test', 'extensions', 'marking', 'ais_test_files');
@@ -65,7 +66,7 @@ test.describe('Preview STIX', () => {
     await expect(page.getByTestId('preview-report')).toContainText('Nothing was dropped, refanged or warned about.');
     await expect(page.getByTestId('preview-report-warning')).toHaveCount(0);
     expect(await coverageRows(page)).toEqual([['DomainName', '11', '0', '0']]);
-    await page.screenshot({ path: path.join(REPO_ROOT, 'docs', 'screenshot-preview.png'), fullPage: true });
+    await readmeShot(page, 'preview', { fullPage: true });
   });
 
   test('the report puts warnings first and groups them by code, with the ids to open (file dropped on the panel)', async ({ page }) => {
