@@ -51,7 +51,6 @@ test('Poll to XML and Poll to MISP each make a run with its counts while progres
     await expect(progress).toContainText(/part \d+, \d+ packages so far, \d+ uploads done/);
     await expect(progress).toContainText(/[1-9]\d* uploads done/, { timeout: 20_000 });
     await dismissToasts(page);
-    await page.screenshot({ path: 'test-results/e2e/dashboard-during-run.png' });
     await readmeShot(page, 'dashboard-run');
     await expect(misp.getByTestId('last-run')).toContainText('60 uploaded', { timeout: 60_000 });
     await expect(misp.getByTestId('last-run')).toContainText('60 new');

@@ -41,7 +41,6 @@ test('sign in, then the first-run setup configures TAXII and MISP and both go he
   await page.getByLabel(/^Every \(minutes\)/).fill('60');
   await page.getByRole('button', { name: 'Save and start the schedule' }).click();
   await expect(page.getByTestId('setup-next-run')).toContainText(/Saved. The next run \(Poll to MISP\) starts at/);
-  await page.screenshot({ path: 'test-results/e2e/first-run.png', fullPage: true });
   await readmeShot(page, 'first-run', { fullPage: true });
 
   await page.getByRole('button', { name: 'Done — open the dashboard' }).click();
