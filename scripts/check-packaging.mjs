@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * Proves electron-builder.yml offline: a `--linux dir` build against a stub Electron dist (no download; see
- * ../shared/reference/electron-stack.md §3.2), then checks what a user would get — the app archive holds the main
+ * Proves electron-builder.yml offline: a `--linux dir` build against a stub Electron dist (electron-builder's
+ * `electronDist` option, so nothing is downloaded), then checks what a user would get — the app archive holds the main
  * process, the preload, the console, the icons and the runtime dependencies (and no sources or tests), and the
  * shipped config defaults sit beside it as resources/config. electron-builder validates the whole file on the
  * way, the Windows and macOS sections too. Run by .ci/run before `npm test`; here `node scripts/check-packaging.mjs`.

@@ -1,7 +1,7 @@
 /**
  * A strict MISP test server over real sockets (HTTP or HTTPS, optionally mutual TLS) on 127.0.0.1.
  *
- * It answers like MISP 2.5.1 where a client can tell (`../shared/reference/misp.md` §2 and §5): API keys in the
+ * It answers like MISP 2.5.1 where a client can tell (MISP's REST API, https://www.misp-project.org/openapi/): API keys in the
  * Authorization header, a login redirect for requests without `Accept: application/json`, MISP's 403 bodies for a
  * wrong key and for a role without the permission, validation of events against the shipped describeTypes and
  * object templates, MISP's duplicate-uuid behaviour, upload_stix ignoring distribution. It is stricter than MISP
